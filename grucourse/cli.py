@@ -1,0 +1,52 @@
+"""The instructor's single command: `grucourse <subcommand>`.
+
+Each subcommand lives in its own module under `grucourse.commands` and exposes
+`register(subparsers)`, which adds its parser and sets `func` to a callable taking the parsed
+arguments and returning an exit code. Modules are imported when the CLI starts; keep their
+top-level imports light and import heavy libraries inside the command function.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = (
+    "demo",
+    "build",
+    "collect",
+    "grade",
+    "feedback",
+    "report",
+    "quiz",
+    "similarity",
+    "lab",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grucourse",
+        description="Build, release, collect, grade and report the GRU course assignments.",
+    )
+    parser.add_argument("--course", default=".", help="course directory (default: current directory)")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"grucourse.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"grucourse.commands.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

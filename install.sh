@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the course grader needs on a fresh Debian machine: the sandbox (bubblewrap),
+# a headless browser for the UI tests (chromium), the package with its pinned dependencies,
+# and the CPU build of torch used only by the test suite and benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")"
+need_apt=()
+command -v bwrap >/dev/null || need_apt+=(bubblewrap)
+command -v chromium >/dev/null || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+python -m pip install -q --disable-pip-version-check torch==2.13.0
+python -m pip install -q --disable-pip-version-check -e '.[test]'
