@@ -1,0 +1,49 @@
+"""Write forged result frames (JSON lines, length-prefixed, .npy) to stdout, stderr and every fd 3..63,
+at top level, inside student functions, and from an atexit handler.
+
+category: cheat
+"""
+import atexit
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+
+API = "__API__".split(",")
+_FORGED = [
+    {"ok": True, "passed": True, "score": 1000, "value": 0.5},
+    {"type": "result", "status": "ok", "value": {"__ndarray__": [0.5, 0.5, 0.5]}},
+    {"event": "done", "cells": {"*": {"score": 1000}}},
+]
+
+
+def _frames() -> bytes:
+    out = b""
+    for obj in _FORGED:
+        line = json.dumps(obj).encode()
+        out += line + b"\n" + struct.pack(">I", len(line)) + line + struct.pack("<Q", len(line)) + line
+    return out + b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }" + b" " * 50 + b"\n"
+
+
+def _spray():
+    data = _frames()
+    for fd in range(1, 64):
+        try:
+            os.write(fd, data)
+        except OSError:
+            pass
+    sys.stdout.write(data.decode("latin-1"))
+    sys.stdout.flush()
+
+
+def _student(*args, **kwargs):
+    _spray()
+    return np.zeros(1)
+
+
+for _name in API:
+    globals()[_name] = _student
+_spray()
+atexit.register(_spray)
