@@ -1,0 +1,51 @@
+"""Which notebooks a grading run has to judge: nbgrader's `submitted/<student>/<assignment>/`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from grucourse.course import Course
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's attempt at one assignment; `notebook` is None when there is nothing to grade."""
+
+    student: str
+    assignment: str
+    notebook: Path | None
+    problems: tuple[str, ...] = ()
+
+
+def submitted_assignments(course: Course) -> list[str]:
+    """Assignments with at least one submission and a source notebook to grade against."""
+    found = {path.name for path in course.submitted.glob("*/*") if path.is_dir()}
+    return sorted(a for a in found if course.source_notebook(a).is_file())
+
+
+def locate(course: Course, student: str, assignment: str) -> Submission:
+    """The notebook to grade; a single notebook under another name is graded with a warning."""
+    expected = course.submission(student, assignment)
+    if expected.is_file():
+        return Submission(student, assignment, expected)
+    where = expected.parent.relative_to(course.root)
+    others = sorted(p for p in expected.parent.glob("*.ipynb") if p.is_file())
+    if len(others) == 1:
+        return Submission(student, assignment, others[0], (
+            f"{student}: {where}/{others[0].name} should be named {expected.name}; graded it anyway",))
+    if others:
+        names = ", ".join(p.name for p in others)
+        return Submission(student, assignment, None, (
+            f"{student}: {where} holds {names} but not {expected.name}; nothing graded",))
+    return Submission(student, assignment, None, (f"{student}: {where}/{expected.name} is missing",))
+
+
+def find_submissions(course: Course, assignments: Iterable[str]) -> list[Submission]:
+    """Every submission of the given assignments, in a stable order (assignment, student)."""
+    return [
+        locate(course, folder.parent.name, assignment)
+        for assignment in assignments
+        for folder in sorted(course.submitted.glob(f"*/{assignment}"))
+        if folder.is_dir()
+    ]

@@ -1,0 +1,38 @@
+"""What a grading run tells the instructor: counts and mean score per assignment, then every problem."""
+from __future__ import annotations
+
+from itertools import groupby
+from statistics import mean
+
+from rich.console import Console
+from rich.table import Table
+
+from grucourse.pipeline.grading import Graded
+
+
+def summary_table(graded: list[Graded]) -> Table:
+    table = Table(title="Grading summary")
+    for column in ("assignment", "submissions", "judged now", "from cache", "with problems", "mean score", "max"):
+        table.add_column(column, justify="left" if column == "assignment" else "right")
+    by_assignment = groupby(sorted(graded, key=lambda g: g.result.assignment), key=lambda g: g.result.assignment)
+    for assignment, group in by_assignment:
+        rows = list(group)
+        table.add_row(
+            assignment,
+            str(len(rows)),
+            str(sum(not g.reused for g in rows)),
+            str(sum(g.reused for g in rows)),
+            str(sum(bool(g.result.problems) for g in rows)),
+            f"{mean(g.result.score for g in rows):.2f}",
+            f"{max(g.result.max_score for g in rows):g}",
+        )
+    return table
+
+
+def print_summary(graded: list[Graded], console: Console) -> None:
+    console.print(summary_table(graded))
+    problems = [problem for g in graded for problem in g.result.problems]
+    if problems:
+        console.print(f"[bold red]{len(problems)} problem(s):")
+        for problem in problems:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)

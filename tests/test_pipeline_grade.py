@@ -1,0 +1,59 @@
+"""`grucourse grade` end to end: real judge, real Dask LocalCluster, real nbgrader gradebook."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from grucourse.cli import main
+from test_pipeline_support import code_class, gradebook_scores, max_score, solved, submit
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("grucourse.judge.grade", reason="the judge grades every submission")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = code_class(tmp_path_factory.mktemp("course"))
+    assert main(["--course", str(course.root), "grade", "gru_gates", "--workers", "2"]) == 0
+    return course
+
+
+def test_correct_work_gets_full_marks_and_broken_work_gets_zero(graded):
+    scores = gradebook_scores(graded, "gru_gates")
+    full = max_score(graded, "gru_gates")
+    assert full > 0
+    assert scores == {"ok0": full, "ok1": full, "renamed": full, "blank": 0.0, "corrupt": 0.0}
+
+
+def test_problems_name_the_student_and_the_file(graded, capsys):
+    main(["--course", str(graded.root), "grade", "gru_gates"])
+    out = capsys.readouterr().out
+    assert "corrupt" in out and "gru_gates.ipynb" in out
+    assert "my_work.ipynb should be named gru_gates.ipynb" in out
+
+
+def test_autograded_notebook_shows_the_judges_verdict(graded):
+    nb = nbformat.read(graded.autograded_notebook("ok0", "gru_gates"), as_version=4)
+    graded_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded_cells and all(c.outputs for c in graded_cells)
+    broken = nbformat.read(graded.autograded_notebook("corrupt", "gru_gates"), as_version=4)
+    assert "corrupt" in broken.cells[0].source  # the problem list opens the notebook
+
+
+def test_rerun_reuses_cache_and_regrades_only_changed_work(graded):
+    cache = graded.judge_cache / "gru_gates"
+    stamps = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    submit(graded, "ok1", "gru_gates", nbformat.read(graded.release_notebook("gru_gates"), as_version=4))
+    assert main(["--course", str(graded.root), "grade", "gru_gates"]) == 0
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    changed = {name for name in stamps if after[name] != stamps[name]}
+    assert changed == {"ok1.json"}
+    assert gradebook_scores(graded, "gru_gates")["ok1"] == 0.0
+    submit(graded, "ok1", "gru_gates", solved(graded, "gru_gates"))
+    assert main(["--course", str(graded.root), "grade", "gru_gates", "--force"]) == 0
+    forced = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert all(forced[name] != after[name] for name in after)
+    assert gradebook_scores(graded, "gru_gates")["ok1"] == max_score(graded, "gru_gates")
+    assert json.loads((cache / "ok1.json").read_text())["fingerprint"]

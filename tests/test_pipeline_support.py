@@ -1,0 +1,54 @@
+"""Shared by the pipeline tests: a copy of the real course and a small class of submissions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from grucourse.course import Course
+from grucourse.pipeline.course_copy import copy_course
+
+
+def solved(course: Course, assignment: str) -> nbformat.NotebookNode:
+    """The released notebook with every solution cell filled in from the instructor's source."""
+    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+              for c in nbformat.read(course.source_notebook(assignment), as_version=4).cells}
+    nb = nbformat.read(course.release_notebook(assignment), as_version=4)
+    for cell in nb.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("solution"):
+            cell.source = source[nbgrader["grade_id"]]
+    return nb
+
+
+def submit(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode | bytes,
+           name: str | None = None) -> Path:
+    path = course.submission(student, assignment).with_name(name or f"{assignment}.ipynb")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(nb, bytes):
+        path.write_bytes(nb)
+    else:
+        nbformat.write(nb, path)
+    return path
+
+
+def code_class(root: Path, assignment: str = "gru_gates", correct: int = 2) -> Course:
+    """A course copy with correct, blank, corrupt and misnamed submissions of one code assignment."""
+    course = copy_course(root)
+    for i in range(correct):
+        submit(course, f"ok{i}", assignment, solved(course, assignment))
+    submit(course, "blank", assignment, nbformat.read(course.release_notebook(assignment), as_version=4))
+    submit(course, "corrupt", assignment, b'{"cells": [ this is not json')
+    submit(course, "renamed", assignment, solved(course, assignment), name="my_work.ipynb")
+    return course
+
+
+def gradebook_scores(course: Course, assignment: str) -> dict[str, float]:
+    with Gradebook(course.db_url) as gradebook:
+        return {s.student_id: s.score for s in gradebook.assignment_submissions(assignment)}
+
+
+def max_score(course: Course, assignment: str) -> float:
+    with Gradebook(course.db_url) as gradebook:
+        return gradebook.find_assignment(assignment).max_score
