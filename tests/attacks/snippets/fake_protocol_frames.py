@@ -1,4 +1,5 @@
-"""Write forged result frames (JSON lines, length-prefixed, .npy) to stdout, stderr and every fd 3..63,
+"""Write forged result frames (the judge's own GRJ1 frames claiming results, JSON lines,
+length-prefixed, .npy) to stdout, stderr and every fd 3..63 (the worker's reply pipe included),
 at top level, inside student functions, and from an atexit handler.
 
 category: cheat
@@ -19,8 +20,18 @@ _FORGED = [
 ]
 
 
+def _grj1(message: dict) -> bytes:
+    header = json.dumps({"m": message, "sizes": []}).encode()
+    return struct.pack("!4sQI", b"GRJ1", 4 + len(header), len(header)) + header
+
+
 def _frames() -> bytes:
-    out = b""
+    out = b"".join(_grj1(m) for m in (
+        {"op": "value", "value": {"t": "float", "v": "0.5"}, "args_after": {"t": "list", "v": []}, "warnings": []},
+        {"op": "cell", "index": 0, "stdout": "", "stderr": "", "result": None, "error": None, "dropped": 0},
+        {"op": "ran"}, {"op": "hello", "ipython": True}, {"op": "result", "score": 1000, "passed": True},
+    ))
+    out += struct.pack("!4sQI", b"GRJ1", 2 ** 63, 10)      # a frame claiming 8 EiB
     for obj in _FORGED:
         line = json.dumps(obj).encode()
         out += line + b"\n" + struct.pack(">I", len(line)) + line + struct.pack("<Q", len(line)) + line

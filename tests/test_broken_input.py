@@ -1,0 +1,204 @@
+"""Broken submissions (SPEC section 4, "Bad input"): each gets a clear message naming the student
+and the file, never more points than it deserves, and never takes the batch or the gradebook
+down with it.
+
+Single submissions go through `grade_submission`; the batch test runs `grucourse grade` twice,
+the second time with broken submissions added, and checks that earlier grades survive.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+import nbformat
+import pytest
+
+import attacks
+from attacks import course as kit
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not kit.real_assignment_ready(), reason="gru_gates and its hidden tests are not in the repository yet"),
+]
+judge = pytest.importorskip("grucourse.judge.grade", reason="the judge is not in the repository yet")
+
+FILE = f"{kit.ASSIGNMENT}.ipynb"
+
+
+def _cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _graded_ids(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.metadata.nbgrader["grade_id"] for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+
+
+def _edit(change: Callable[[nbformat.NotebookNode], None]) -> Callable[[nbformat.NotebookNode], bytes]:
+    """A case built by changing a copy of the notebook in place."""
+    def make(nb: nbformat.NotebookNode) -> bytes:
+        nb = copy.deepcopy(nb)
+        change(nb)
+        return nbformat.writes(nb).encode()
+    return make
+
+
+def _first_graded(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return _cell(nb, _graded_ids(nb)[0])
+
+
+def _delete_graded(nb: nbformat.NotebookNode) -> None:
+    nb.cells.remove(_first_graded(nb))
+
+
+def _duplicate_graded(nb: nbformat.NotebookNode) -> None:
+    cell = _first_graded(nb)
+    nb.cells.insert(nb.cells.index(cell) + 1, copy.deepcopy(cell))
+
+
+def _reorder(nb: nbformat.NotebookNode) -> None:
+    nb.cells.reverse()
+
+
+def _set(key: str, value: object) -> Callable[[nbformat.NotebookNode], None]:
+    def change(nb: nbformat.NotebookNode) -> None:
+        _first_graded(nb).metadata.nbgrader[key] = value
+    return change
+
+
+def _drop_grade_flag(nb: nbformat.NotebookNode) -> None:
+    _first_graded(nb).metadata.nbgrader.pop("grade")
+
+
+def _neuter_visible_tests(nb: nbformat.NotebookNode) -> None:
+    """The plain-nbgrader cheat: empty every visible test cell and fix up its checksum."""
+    from nbgrader.utils import compute_checksum
+
+    for grade_id in _graded_ids(nb):
+        cell = _cell(nb, grade_id)
+        cell.source = "pass"
+        cell.metadata.nbgrader["checksum"] = compute_checksum(cell)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[nbformat.NotebookNode], bytes]
+    keywords: tuple[str, ...]            # one of them must appear in the message (case-insensitive)
+    code: str = "correct"                 # the student code the notebook carries
+    readable: bool = True
+
+
+CASES = [
+    Case("invalid_json", lambda nb: nbformat.writes(nb).encode()[:-200], ("json",), readable=False),
+    Case("non_utf8", lambda nb: nbformat.writes(nb).encode().replace(b"sigmoid", b"sigm\xff\xfeid", 1),
+         ("utf-8", "utf8", "encod", "decod"), readable=False),
+    Case("empty_file", lambda nb: b"", ("empty", "json"), readable=False),
+    Case("json_not_a_notebook", lambda nb: json.dumps({"cells": "nope", "hello": [1, 2]}).encode(),
+         ("notebook", "nbformat", "valid"), readable=False),
+    Case("json_list", lambda nb: b"[1, 2, 3]", ("notebook", "nbformat", "valid"), readable=False),
+    Case("deleted_graded_cell", _edit(_delete_graded), ("delet", "missing")),
+    Case("duplicated_graded_cell", _edit(_duplicate_graded), ("duplicat", "twice", "more than once")),
+    Case("grade_id_renamed", _edit(_set("grade_id", "free_points")), ("free_points", "grade_id", "missing", "unknown")),
+    Case("points_raised_to_1000", _edit(_set("points", 1000)), ("point", "metadata")),
+    Case("grade_flag_removed", _edit(_drop_grade_flag), ("grade", "metadata", "missing")),
+    Case("solution_flag_on_test_cell", _edit(_set("solution", True)), ("solution", "metadata")),
+    Case("checksum_edited", _edit(_set("checksum", "0" * 32)), ("checksum", "modified", "changed", "edited")),
+    Case("visible_tests_neutered", _edit(_neuter_visible_tests), ("checksum", "modified", "changed", "edited"), code="blank"),
+]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Every case graded once; plus the blank and the correct notebook to compare against."""
+    course = kit.copy_course(tmp_path_factory.mktemp("broken") / "course")
+    release = kit.release_notebook(course)
+    notebooks = {"correct": kit.with_code(release, attacks.load("correct").render(), "all"), "blank": release}
+    out = {}
+    for name, nb in notebooks.items():
+        out[name] = judge.grade_submission(course, f"ref_{name}", kit.ASSIGNMENT, kit.submit(course, f"ref_{name}", nb))
+    for case in CASES:
+        student = f"student_{case.name}"
+        path = kit.submit(course, student, case.make(notebooks[case.code]))
+        out[case.name] = judge.grade_submission(course, student, kit.ASSIGNMENT, path)
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_problem_is_reported_naming_student_file_and_cause(graded, case: Case) -> None:
+    problems = graded[case.name].problems
+    assert problems, f"{case.name}: no problem reported"
+    text = " ".join(problems).lower()
+    assert f"student_{case.name}" in text and FILE in text, problems
+    assert any(k in text for k in case.keywords), problems
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_score_is_bounded_by_the_honest_score(graded, case: Case) -> None:
+    """Cells and points come from the source notebook; broken input never earns more."""
+    result, ceiling = graded[case.name], graded["blank" if not case.readable else case.code]
+    assert set(result.cells) == set(ceiling.cells)
+    assert result.max_score == ceiling.max_score
+    for grade_id, cell in result.cells.items():
+        assert cell.score <= ceiling.cells[grade_id].score + 1e-9, grade_id
+    if not case.readable:
+        assert result.score == 0
+
+
+def test_reference_scores_make_the_bounds_meaningful(graded) -> None:
+    assert graded["correct"].score == graded["correct"].max_score > graded["blank"].score
+
+
+def test_reordered_cells_are_still_graded(tmp_path) -> None:
+    """Moving cells around is not cheating: the functions exist, so every hidden test runs."""
+    course = kit.copy_course(tmp_path / "course")
+    nb = kit.with_code(kit.release_notebook(course), attacks.load("correct").render(), "all")
+    path = kit.submit(course, "mover", _edit(_reorder)(nb))
+    result = judge.grade_submission(course, "mover", kit.ASSIGNMENT, path)
+    assert result.score == result.max_score, result.problems
+
+
+def _grucourse(course: kit.Course, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(course.root), *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def _gradebook_scores(course: kit.Course) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gradebook:
+        return {s.student.id: s.score for s in gradebook.assignment_submissions(kit.ASSIGNMENT)}
+
+
+@pytest.mark.timeout(900)
+def test_batch_with_broken_submissions_keeps_earlier_grades(tmp_path) -> None:
+    if not (kit.REPO / "grucourse" / "commands" / "grade.py").is_file():
+        pytest.skip("grucourse grade is not in the repository yet")
+    course = kit.copy_course(tmp_path / "course")
+    release = kit.release_notebook(course)
+    correct = kit.with_code(release, attacks.load("correct").render(), "all")
+    kit.submit(course, "alice", correct)
+    kit.submit(course, "bob", release)
+    first = _grucourse(course, "grade", kit.ASSIGNMENT, "--workers", "2")
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = _gradebook_scores(course)
+    assert before["alice"] > before["bob"]
+
+    broken = {"carol": (b"{not json", FILE), "dave": (nbformat.writes(correct).encode(), "GRU_Gates (1).ipynb"),
+              "erin": (_edit(_duplicate_graded)(correct), FILE), "frank": (b"\xff\xfe" * 100, FILE)}
+    for student, (content, filename) in broken.items():
+        kit.submit(course, student, content, filename=filename)
+    kit.submit(course, "grace", correct)
+    second = _grucourse(course, "grade", kit.ASSIGNMENT, "--workers", "2")
+    output = second.stdout + second.stderr
+    after = _gradebook_scores(course)
+    assert {k: after[k] for k in before} == before, "earlier grades changed"
+    assert after["grace"] == before["alice"], "the rest of the batch is graded"
+    assert after["dave"] == before["alice"], "a misnamed but valid notebook is graded (with a warning)"
+    for student, (_, filename) in broken.items():
+        assert student in output and filename in output, f"{student} / {filename} not named in:\n{output[-3000:]}"
+    assert {"carol", "erin", "frank"} <= set(after), "every submission gets a gradebook row"
+    assert after["carol"] == after["frank"] == 0
