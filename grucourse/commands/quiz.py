@@ -1,0 +1,71 @@
+"""`grucourse quiz validate|build|export|analyse`: the question bank and its quizzes."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grucourse.course import Course
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("quiz", help="validate the question bank, build, export and analyse quizzes")
+    actions = parser.add_subparsers(dest="quiz_action", required=True)
+    actions.add_parser("validate", help="check question_bank/*.yaml and quizzes/*.yaml; exit 1 on any error"
+                       ).set_defaults(func=validate)
+    actions.add_parser("build", help="write source/quiz_*/quiz_*.ipynb from the bank").set_defaults(func=build)
+    export = actions.add_parser("export", help="write the bank (with the key, for self-check) in another format")
+    export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift"), required=True)
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(func=export_bank)
+    analyse = actions.add_parser("analyse", help="item analysis of a graded quiz from the nbgrader gradebook")
+    analyse.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
+    analyse.add_argument("--out", type=Path, help="output folder (default: reports/<assignment>)")
+    analyse.set_defaults(func=analyse_quiz)
+
+
+def validate(args: argparse.Namespace) -> int:
+    from grucourse.quiz.bank import validate_all
+
+    questions, quizzes, errors = validate_all(Course.at(args.course))
+    for error in errors:
+        print(error)
+    if errors:
+        print(f"{len(errors)} error(s)", file=sys.stderr)
+        return 1
+    print(f"{len(questions)} questions and {len(quizzes)} quizzes are valid")
+    return 0
+
+
+def build(args: argparse.Namespace) -> int:
+    from grucourse.quiz.build import write_quiz_sources
+    from grucourse.quiz.errors import InvalidBank
+
+    try:
+        paths = write_quiz_sources(Course.at(args.course))
+    except InvalidBank as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def export_bank(args: argparse.Namespace) -> int:
+    from grucourse.quiz.export import export_text
+
+    text = export_text(Course.at(args.course), args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def analyse_quiz(args: argparse.Namespace) -> int:
+    from grucourse.quiz.item_analysis import analyse_gradebook
+
+    course = Course.at(args.course)
+    analysis = analyse_gradebook(course, args.assignment, args.out or course.reports / args.assignment)
+    print(analysis.summary())
+    return 0

@@ -1,0 +1,37 @@
+"""The validated question bank and quizzes: the only way the builder and the grader read them."""
+from __future__ import annotations
+
+from grucourse.course import Course
+from grucourse.quiz.definitions import Quiz, quiz_files, resolve_quiz
+from grucourse.quiz.errors import BankError, InvalidBank
+from grucourse.quiz.model import Question
+from grucourse.quiz.validate import check_bank
+
+
+def validate_all(course: Course) -> tuple[list[Question], list[Quiz], list[BankError]]:
+    """Every bank file and quiz definition checked; all errors, not just the first."""
+    questions, errors = check_bank(course)
+    quizzes = []
+    for path in quiz_files(course):
+        quiz = resolve_quiz(course, path, questions)
+        if isinstance(quiz, Quiz):
+            quizzes.append(quiz)
+        else:
+            errors.extend(quiz)
+    return questions, quizzes, sorted(errors)
+
+
+def load_quizzes(course: Course) -> dict[str, Quiz]:
+    """All quizzes by assignment name; InvalidBank if anything in the bank or quizzes is wrong."""
+    _, quizzes, errors = validate_all(course)
+    if errors:
+        raise InvalidBank(errors)
+    return {quiz.name: quiz for quiz in quizzes}
+
+
+def load_quiz(course: Course, assignment: str) -> Quiz:
+    """One quiz by assignment name (KeyError if there is no quizzes/<assignment>.yaml)."""
+    quizzes = load_quizzes(course)
+    if assignment not in quizzes:
+        raise KeyError(f"no quiz definition {assignment}.yaml in {course.quizzes}")
+    return quizzes[assignment]

@@ -1,0 +1,155 @@
+"""Checks every bank file against the schema and the rules that tie fields together.
+
+Each problem becomes a BankError naming the file, the line (PyYAML node marks) and the
+question id, so `grucourse quiz validate` can list all of them at once.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+
+from grucourse.course import Course
+from grucourse.quiz.errors import BankError
+from grucourse.quiz.formula import FormulaError, evaluate, formula_names
+from grucourse.quiz.located_yaml import LocatedDocument, duplicate_keys, load_located
+from grucourse.quiz.model import Question
+from grucourse.quiz.schema import BANK_FILE_SCHEMA, QUESTION_SCHEMA
+
+_QUESTION = Draft202012Validator(QUESTION_SCHEMA)
+_FILE = Draft202012Validator(BANK_FILE_SCHEMA)
+_MAX_VARIANTS = 100_000
+
+
+def bank_files(course: Course) -> list[Path]:
+    return sorted(course.question_bank.glob("*.yaml"))
+
+
+def shown_path(course: Course, path: Path) -> str:
+    """Path as the instructor types it: relative to the course when possible."""
+    try:
+        return str(path.resolve().relative_to(course.root))
+    except ValueError:
+        return str(path)
+
+
+def check_bank(course: Course) -> tuple[list[Question], list[BankError]]:
+    """All valid questions of the bank and every error found (duplicate ids across files too)."""
+    questions: list[Question] = []
+    errors: list[BankError] = []
+    first_seen: dict[str, Question] = {}
+    for path in bank_files(course):
+        doc = load_located(path, shown_path(course, path))
+        if isinstance(doc, BankError):
+            errors.append(doc)
+            continue
+        file_questions, file_errors = check_file(doc, path.stem)
+        errors.extend(file_errors)
+        for question in file_questions:
+            if question.id in first_seen:
+                other = first_seen[question.id]
+                errors.append(BankError(doc.file, question.line, question.id,
+                                        f"duplicate id, already used at {other.file}:{other.line}"))
+                continue
+            first_seen[question.id] = question
+            questions.append(question)
+    if not bank_files(course):
+        errors.append(BankError(shown_path(course, course.question_bank), 0, "", "no *.yaml files"))
+    return questions, sorted(errors)
+
+
+def check_file(doc: LocatedDocument, stem: str) -> tuple[list[Question], list[BankError]]:
+    """Questions of one parsed file that pass every check, and the errors of the others."""
+    errors = [BankError(doc.file, line, "", f"key {key!r} appears twice in one mapping")
+              for line, key in duplicate_keys(doc.node)]
+    for error in _FILE.iter_errors(doc.data):
+        errors.append(BankError(doc.file, doc.line(error.absolute_path), "",
+                                f"a bank file is a list of questions: {error.message}"))
+    if errors or not isinstance(doc.data, list):
+        return [], errors
+    questions = []
+    for index, data in enumerate(doc.data):
+        qid = data.get("id") if isinstance(data.get("id"), str) else f"#{index + 1}"
+        problems = [(doc.line([index, *_schema_path(e)]), _schema_message(e))
+                    for e in _QUESTION.iter_errors(data)]
+        if not problems:
+            problems = [(doc.line([index, *path]), msg) for path, msg in _semantic_problems(data)]
+        errors.extend(BankError(doc.file, line, qid, msg) for line, msg in problems)
+        if not problems:
+            questions.append(Question.from_data(data, file=doc.file, line=doc.line([index])))
+    return questions, errors
+
+
+def _schema_path(error: Any) -> list[Any]:
+    """Where a schema error points; for an unknown field, at the field itself."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unknown = [k for k in error.instance if k not in error.schema.get("properties", {})]
+        path += unknown[:1]
+    return path
+
+
+def _schema_message(error: Any) -> str:
+    field = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        return f"unknown field: {error.message}"
+    if error.validator == "required":
+        return f"missing field: {error.message}"
+    if error.validator == "not" and "choices" in str(error.instance):
+        return "true_false questions have no choices"
+    if error.validator == "not":
+        return "only numeric questions may have tolerance or params"
+    return f"{field or 'question'}: {error.message}"
+
+
+def _semantic_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
+    """Rules between fields, as (path inside the question, message)."""
+    choices = q.get("choices") or {}
+    expected_keys = [chr(ord("a") + i) for i in range(len(choices))]
+    if sorted(choices) != expected_keys:
+        yield ["choices"], f"choice keys must be {', '.join(expected_keys)} (got {', '.join(sorted(choices))})"
+    answer = q["answer"]
+    if q["type"] == "single" and answer not in choices:
+        yield ["answer"], f"answer key {answer!r} is not among the choices {sorted(choices)}"
+    if q["type"] == "multiple":
+        for key in answer:
+            if key not in choices:
+                yield ["answer"], f"answer key {key!r} is not among the choices {sorted(choices)}"
+    if q["type"] == "numeric":
+        if not math.isfinite(answer):
+            yield ["answer"], "numeric answer must be finite"
+        if "params" in q:
+            yield from _params_problems(q)
+
+
+def _params_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
+    values, formula = q["params"]["values"], q["params"]["formula"]
+    try:
+        names = formula_names(formula)
+    except FormulaError as exc:
+        yield ["params", "formula"], f"bad params: {exc}"
+        return
+    if names != set(values):
+        yield ["params"], f"bad params: formula uses {sorted(names)} but values declare {sorted(values)}"
+        return
+    for name in values:
+        if "{" + name + "}" not in q["prompt"]:
+            yield ["prompt"], f"bad params: the prompt must show {{{name}}}"
+    combos = math.prod(len(v) for v in values.values())
+    if combos > _MAX_VARIANTS:
+        yield ["params", "values"], f"bad params: {combos} variants, at most {_MAX_VARIANTS}"
+        return
+    try:
+        results = [evaluate(formula, dict(zip(values, combo))) for combo in itertools.product(*values.values())]
+        example = evaluate(formula, {name: vals[0] for name, vals in values.items()})
+    except (FormulaError, ArithmeticError) as exc:
+        yield ["params", "formula"], f"bad params: {exc}"
+        return
+    if not all(math.isfinite(r) for r in results):
+        yield ["params", "formula"], "bad params: the formula is not finite for every variant"
+    if abs(example - q["answer"]) > q["tolerance"]:
+        yield ["answer"], (f"bad params: answer {q['answer']} differs from the formula at the first "
+                           f"values ({example:g})")

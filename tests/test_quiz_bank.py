@@ -1,0 +1,138 @@
+"""The bank is valid, and the validator names file, line and question for each kind of mistake."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grucourse.course import Course
+from grucourse.quiz.bank import validate_all
+from grucourse.quiz.build import write_quiz_sources
+from grucourse.quiz.errors import InvalidBank
+from test_quiz_fixtures import REPO
+
+GOOD = """\
+- id: first_q
+  type: single
+  prompt: Pick one.
+  choices:
+    a: one
+    b: two
+  answer: b
+  explanation: Because.
+  points: 1
+  source: Somebody 2014, section 1
+
+- id: second_q
+  type: numeric
+  prompt: "d = {d}: how much?"
+  answer: 3
+  tolerance: 0
+  params:
+    values:
+      d: [1, 2]
+    formula: 3 * d
+  explanation: Three times d.
+  points: 2
+  source: Somebody 2014, section 2
+"""
+
+
+def test_repository_bank_is_valid_and_large_enough() -> None:
+    questions, quizzes, errors = validate_all(REPO)
+    assert errors == []
+    for stem in ("introduction", "lstm_vs_gru"):
+        mine = [q for q in questions if Path(q.file).stem == stem]
+        assert len(mine) >= 12
+        assert {q.type for q in mine} == {"single", "multiple", "true_false", "numeric"}
+    assert {q.name: len(q.questions) for q in quizzes} == {"quiz_introduction": 4, "quiz_lstm_vs_gru": 3}
+
+
+def test_parameter_count_keys_match_the_spec_formulas_and_torch() -> None:
+    torch = pytest.importorskip("torch")
+    questions = {q.id: q for q in validate_all(REPO)[0]}
+    d, h = 10, 20
+    assert questions["rnn_param_count"].answer == h * (d + h + 1)
+    assert questions["gru_param_count"].answer == 3 * h * (d + h + 1)
+    assert questions["lstm_param_count"].answer == 4 * h * (d + h + 1)
+    assert questions["torch_gru_param_count"].answer == sum(p.numel() for p in torch.nn.GRU(d, h).parameters())
+
+
+def bad_course(tmp_path: Path, text: str, other: str | None = None) -> Course:
+    bank = tmp_path / "question_bank"
+    bank.mkdir()
+    (bank / "topic.yaml").write_text(text)
+    if other is not None:
+        (bank / "other.yaml").write_text(other)
+    return Course.at(tmp_path)
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+MISTAKES = [
+    ("unknown field", edit(GOOD, "  points: 1\n", "  points: 1\n  difficulty: hard\n"), 10, "first_q", "unknown field"),
+    ("missing field", edit(GOOD, "  explanation: Because.\n", ""), 1, "first_q", "missing field: 'explanation'"),
+    ("wrong type", edit(GOOD, "  points: 2\n", "  points: two\n"), 22, "second_q", "points"),
+    ("key not a choice", edit(GOOD, "  answer: b\n", "  answer: c\n"), 7, "first_q", "not among the choices"),
+    ("numeric without tolerance", edit(GOOD, "  tolerance: 0\n", ""), 12, "second_q", "'tolerance' is a required"),
+    ("params name unknown", edit(GOOD, "formula: 3 * d", "formula: 3 * e"), 18, "second_q", "bad params"),
+    ("params answer mismatch", edit(GOOD, "  answer: 3\n", "  answer: 4\n"), 15, "second_q", "bad params"),
+    ("params not shown", edit(GOOD, "d = {d}: how", "how"), 14, "second_q", "bad params"),
+    ("params not numbers", edit(GOOD, "d: [1, 2]", "d: [1, x]"), 19, "second_q", "params.values.d.1"),
+    ("yaml syntax", edit(GOOD, "    b: two\n", "    b: [two\n"), 7, "", "YAML syntax error"),
+]
+
+
+@pytest.mark.parametrize("text,line,qid,words", [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
+def test_validator_names_file_line_and_question(tmp_path: Path, text: str, line: int, qid: str, words: str) -> None:
+    _, _, errors = validate_all(bad_course(tmp_path, text))
+    assert len(errors) >= 1, "the mistake went unnoticed"
+    error = errors[0]
+    assert (error.file, error.line, error.question) == ("question_bank/topic.yaml", line, qid), str(error)
+    assert words in error.message
+    assert f"question_bank/topic.yaml:{line}:" in str(error)
+
+
+def test_good_bank_has_no_errors(tmp_path: Path) -> None:
+    assert validate_all(bad_course(tmp_path, GOOD))[2] == []
+
+
+def test_duplicate_id_across_files_names_both_places(tmp_path: Path) -> None:
+    other = yaml.safe_dump([yaml.safe_load(GOOD)[0]], sort_keys=False)
+    _, _, errors = validate_all(bad_course(tmp_path, GOOD, other))
+    assert [(e.file, e.question) for e in errors] == [("question_bank/topic.yaml", "first_q")]
+    assert "duplicate id, already used at question_bank/other.yaml:1" in errors[0].message
+
+
+def test_building_refuses_an_invalid_bank(tmp_path: Path) -> None:
+    course = bad_course(tmp_path, edit(GOOD, "  answer: b\n", "  answer: z\n"))
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "quizzes" / "quiz_x.yaml").write_text("title: X\nquestions: [first_q]\n")
+    with pytest.raises(InvalidBank, match="topic.yaml:7"):
+        write_quiz_sources(course)
+    assert not course.source_notebook("quiz_x").exists()
+
+
+def test_quiz_definition_with_unknown_question_is_an_error(tmp_path: Path) -> None:
+    course = bad_course(tmp_path, GOOD)
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "quizzes" / "quiz_x.yaml").write_text("title: X\nquestions:\n  - first_q\n  - nope\n")
+    errors = validate_all(course)[2]
+    assert [(e.file, e.line, e.question) for e in errors] == [("quizzes/quiz_x.yaml", 4, "nope")]
+
+
+def test_cli_validate_prints_errors_and_fails(tmp_path: Path) -> None:
+    bad_course(tmp_path, edit(GOOD, "  answer: b\n", "  answer: c\n"))
+    run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(tmp_path), "quiz", "validate"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "question_bank/topic.yaml:7: question first_q: answer key 'c' is not among" in run.stdout
+    ok = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(REPO.root), "quiz", "validate"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
