@@ -1,0 +1,156 @@
+"""JupyterLab for a course directory, with nbgrader's formgrader and student extensions on.
+
+nbgrader's server extensions read `nbgrader_config.py` from the server's working directory and
+refuse to work when the course root is outside the server root, so the server is started *in*
+the course directory with that directory as its root. The nbgrader extensions are switched on
+explicitly so the course works even where they were never enabled globally.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+from urllib.parse import quote
+
+from grucourse.course import Course
+
+NBGRADER_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",
+)
+
+
+def free_port() -> int:
+    """A TCP port on localhost nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_argv(course: Course, port: int, token: str) -> list[str]:
+    """The `jupyter lab` command line serving `course` on localhost with a token."""
+    argv = [
+        sys.executable, "-m", "jupyterlab",
+        f"--ServerApp.root_dir={course.root}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.open_browser=False",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        "--LabApp.news_url=None",
+    ]
+    argv += [f"--ServerApp.jpserver_extensions={name}=True" for name in NBGRADER_SERVER_EXTENSIONS]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    return argv
+
+
+@dataclass(frozen=True)
+class LabServer:
+    """A running JupyterLab: where it listens and the token that opens it."""
+
+    course: Course
+    port: int
+    token: str
+    process: subprocess.Popen
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "lab") -> str:
+        """A URL that logs the browser in with the token, then opens `path`.
+
+        Going through `/login` matters for formgrader: its pages set the login cookie with an
+        empty path, so the browser would keep it only for that page's directory and the
+        page's own API calls would be sent to the login page instead.
+        """
+        return f"{self.base_url}/login?next={quote('/' + path.lstrip('/'))}&token={self.token}"
+
+
+def _wait_until_ready(server: LabServer, timeout: float) -> None:
+    """Poll the server's status API until it answers, or fail if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with code {server.process.returncode} before it was ready")
+        try:
+            request = urllib.request.Request(
+                f"{server.base_url}/api/status", headers={"Authorization": f"token {server.token}"}
+            )
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"JupyterLab did not answer on port {server.port} within {timeout:.0f} s")
+
+
+@contextmanager
+def running_lab(
+    course: Course,
+    port: int | None = None,
+    token: str | None = None,
+    log: IO | None = None,
+    timeout: float = 90.0,
+) -> Iterator[LabServer]:
+    """Start JupyterLab for `course`, wait until it answers, and stop it on exit."""
+    port = port or free_port()
+    token = token or secrets.token_hex(24)
+    process = subprocess.Popen(
+        lab_argv(course, port, token),
+        cwd=course.root,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
+    )
+    server = LabServer(course, port, token, process)
+    try:
+        _wait_until_ready(server, timeout)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def existing_assignment_dirs(course: Course) -> list[str]:
+    """Assignments present in `source/`, so the start-up message can say what formgrader will list."""
+    if not course.source.is_dir():
+        return []
+    return sorted(p.name for p in course.source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def describe(server: LabServer) -> str:
+    """What the instructor needs to open the course: lab and formgrader URLs with the token."""
+    assignments = ", ".join(existing_assignment_dirs(server.course)) or "none yet"
+    return "\n".join([
+        f"JupyterLab for {server.course.root}",
+        f"  Lab:        {server.url('lab')}",
+        f"  Formgrader: {server.url('formgrader')}",
+        f"  Assignments in source/: {assignments}",
+        "Press Ctrl+C to stop.",
+    ])
+
+
+def wait_forever(server: LabServer) -> int:
+    """Block until the server stops or the user presses Ctrl+C; return the exit code."""
+    try:
+        return server.process.wait()
+    except KeyboardInterrupt:
+        return 0
