@@ -21,6 +21,14 @@ def validate_all(course: Course) -> tuple[list[Question], list[Quiz], list[BankE
     return questions, quizzes, sorted(errors)
 
 
+def load_bank(course: Course) -> list[Question]:
+    """Every question in file order; InvalidBank if anything in the bank or quizzes is wrong."""
+    questions, _, errors = validate_all(course)
+    if errors:
+        raise InvalidBank(errors)
+    return questions
+
+
 def load_quizzes(course: Course) -> dict[str, Quiz]:
     """All quizzes by assignment name; InvalidBank if anything in the bank or quizzes is wrong."""
     _, quizzes, errors = validate_all(course)
