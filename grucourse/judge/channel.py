@@ -1,0 +1,162 @@
+"""The trusted end of one sandboxed worker: start it, exchange frames under deadlines, kill it.
+
+Replies come on a private pipe; the worker's stdout/stderr (whatever bypassed the in-process
+capture, e.g. `os.write(1, ...)` or subprocesses) is drained while waiting, keeping at most
+`Sandbox.max_output_bytes`. Any deadline, EOF or malformed frame ends the worker: the caller
+gets `WorkerGone` with the reason, never a half-read state.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import selectors
+import shutil
+import site
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from grucourse.judge import protocol
+from grucourse.judge.sandbox import Jail, Sandbox
+
+WORKER_NAME = "judge_worker.py"
+
+
+class WorkerGone(RuntimeError):
+    """The worker is dead (crashed, killed at a deadline or spoke garbage); `reason` says why."""
+
+
+@functools.cache
+def worker_dir() -> Path:
+    """A private read-only copy of the worker script and the protocol (once per process)."""
+    directory = Path(tempfile.mkdtemp(prefix="grucourse-judge-"))
+    here = Path(__file__).parent
+    shutil.copyfile(here / "worker.py", directory / WORKER_NAME)
+    shutil.copyfile(here / "protocol.py", directory / "judge_protocol.py")
+    for path in directory.iterdir():
+        path.chmod(0o644)
+    directory.chmod(0o755)
+    return directory
+
+
+def _package_dirs() -> list[Path]:
+    """Where the worker's imports (numpy, IPython and their dependencies) live."""
+    dirs = [Path(p) for p in site.getsitepackages() if Path(p).is_dir()]
+    for name in ("numpy", "IPython"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.submodule_search_locations:
+            dirs.append(Path(list(spec.submodule_search_locations)[0]).parent)
+    return list(dict.fromkeys(dirs))
+
+
+WORKER_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/tmp",
+    "IPYTHONDIR": "/tmp/.ipython",
+    "MPLCONFIGDIR": "/tmp/.matplotlib",
+    "MPLBACKEND": "Agg",
+    "LANG": "C.UTF-8",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+class WorkerProcess:
+    """One running worker in a sandbox."""
+
+    def __init__(self, sandbox: Sandbox, limits: protocol.Limits = protocol.Limits()) -> None:
+        self.sandbox = sandbox
+        self.output = bytearray()
+        self.output_dropped = 0
+        self._reader = protocol.FrameReader(limits)
+        self._pending: list[tuple[dict[str, Any], list[bytes]]] = []
+        to_worker_r, self._to_worker = os.pipe()
+        self._from_worker, from_worker_w = os.pipe()
+        packages = _package_dirs()
+        argv = [os.path.realpath(sys.executable), "-I", "-S", str(worker_dir() / WORKER_NAME),
+                str(to_worker_r), str(from_worker_w), str(sandbox.max_output_bytes), *map(str, packages)]
+        read_only = [Path(sys.base_prefix), Path(sys.prefix), worker_dir(), *packages]
+        try:
+            self.jail: Jail = sandbox.spawn(argv, read_only, (to_worker_r, from_worker_w), WORKER_ENV)
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        os.set_blocking(self._to_worker, False)
+        self.alive = True
+
+    def send(self, message: dict[str, Any], blobs: list[bytes], deadline: float) -> None:
+        """Writes one frame, draining output meanwhile; kills the worker at the deadline."""
+        data = memoryview(protocol.pack(message, blobs))
+        while data:
+            self._wait(deadline, want_write=True)
+            try:
+                data = data[os.write(self._to_worker, data):]
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                raise self._gone(f"the worker stopped reading ({exc.strerror})") from None
+
+    def receive(self, deadline: float, what: str) -> tuple[dict[str, Any], list[bytes]]:
+        """The next frame; `what` names the deadline in the WorkerGone reason."""
+        while not self._pending:
+            if not self._wait(deadline, want_write=False):
+                raise self._gone(f"{what} time limit reached")
+        return self._pending.pop(0)
+
+    def _wait(self, deadline: float, want_write: bool) -> bool:
+        """Waits for progress; returns False at the deadline. Reads replies and output."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._from_worker, selectors.EVENT_READ, "reply")
+            selector.register(self.jail.output_fd, selectors.EVENT_READ, "output")
+            if want_write:
+                selector.register(self._to_worker, selectors.EVENT_WRITE, "request")
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                for key, _ in selector.select(remaining):
+                    if key.data == "request":
+                        return True
+                    chunk = os.read(key.fd, 1 << 16)
+                    if key.data == "output":
+                        self._keep_output(chunk)
+                        if not chunk:
+                            selector.unregister(key.fd)
+                        continue
+                    if not chunk:
+                        raise self._gone("the worker process ended", died=True)
+                    try:
+                        self._pending.extend(self._reader.feed(chunk))
+                    except protocol.ProtocolError as exc:
+                        raise self._gone(f"the worker sent an invalid message ({exc})") from None
+                    if self._pending:
+                        return True
+
+    def _keep_output(self, chunk: bytes) -> None:
+        room = self.sandbox.max_output_bytes - len(self.output)
+        self.output += chunk[:max(room, 0)]
+        self.output_dropped += max(0, len(chunk) - max(room, 0))
+
+    def _gone(self, reason: str, died: bool = False) -> WorkerGone:
+        """Kills the worker and describes why it is gone; if it ended on its own, says how."""
+        if died:
+            try:
+                self.jail.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+            reason = f"{reason} ({self.jail.exit_reason()})"
+        self.close()
+        return WorkerGone(reason)
+
+    def close(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        self.jail.kill()
+        for fd in (self._to_worker, self._from_worker):
+            os.close(fd)

@@ -1,0 +1,89 @@
+"""Assertions for hidden tests, with messages written for the student.
+
+A message says what was wrong with the returned value (its type, shape, finiteness, or that
+the values differ) and, when the value matches a known bug's output, names the bug. It never
+contains the hidden inputs or the expected numbers.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grucourse.judge.protocol import Foreign
+
+RTOL = 1e-5
+ATOL = 1e-8
+
+
+def describe(value: Any) -> str:
+    """How the student's value looks, in words: "a list", "None", "an array of shape (2, 3)"."""
+    if value is None:
+        return "None (is a return statement missing?)"
+    if isinstance(value, Foreign):
+        return f"a {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, np.generic):
+        return f"a numpy scalar ({value.dtype})"
+    return f"a {type(value).__name__}"
+
+
+def as_float_array(got: Any, *, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The student's value as a finite float array of `shape`, or an AssertionError saying why not."""
+    scalar_ok = shape == () and isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, bool)
+    if not isinstance(got, np.ndarray) and not scalar_ok:
+        expected = "a number" if shape == () else f"a numpy array of shape {shape}"
+        raise AssertionError(f"{name} returned {describe(got)}, expected {expected}")
+    array = np.asarray(got)
+    if array.dtype.kind == "c":
+        raise AssertionError(f"{name} returned complex numbers, expected real ones")
+    if array.shape != shape:
+        hint = " (transposed?)" if array.shape == shape[::-1] else ""
+        raise AssertionError(f"{name} returned an array of shape {array.shape}, expected shape {shape}{hint}")
+    array = array.astype(float)
+    if not np.all(np.isfinite(array)):
+        raise AssertionError(f"{name} returned NaN or infinite values (numerical overflow?)")
+    return array
+
+
+def assert_matches(got: Any, expected: Any, *, name: str, shape: tuple[int, ...] | None = None,
+                   hints: Mapping[str, Any] | None = None, rtol: float = RTOL, atol: float = ATOL) -> None:
+    """Fails unless `got` is a float array of the expected shape close to `expected`; if it is
+    close to one of `hints` (explanation -> the value that bug produces), the message names it."""
+    expected = np.asarray(expected, dtype=float)
+    array = as_float_array(got, name=name, shape=tuple(shape) if shape is not None else expected.shape)
+    if np.allclose(array, expected, rtol=rtol, atol=atol):
+        return
+    for explanation, wrong in (hints or {}).items():
+        wrong = np.asarray(wrong, dtype=float)
+        if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
+            raise AssertionError(f"{name} returned wrong values: {explanation}")
+    differing = int(np.sum(~np.isclose(array, expected, rtol=rtol, atol=atol)))
+    raise AssertionError(f"{name} returned wrong values ({differing} of {array.size} entries differ)")
+
+
+def expect_tuple(got: Any, parts: Sequence[str], *, name: str) -> tuple[Any, ...]:
+    """`got` if it is a tuple (or list) of len(parts) values, else a message naming the parts."""
+    if not isinstance(got, (tuple, list)) or len(got) != len(parts):
+        got_text = f"{len(got)} values" if isinstance(got, (tuple, list)) else describe(got)
+        raise AssertionError(f"{name} returned {got_text}, expected a tuple ({', '.join(parts)})")
+    return tuple(got)
+
+
+def assert_grads_match(got: Any, expected: Mapping[str, Any], *, name: str,
+                       hints: Mapping[str, Mapping[str, Any]] | None = None,
+                       rtol: float = RTOL, atol: float = ATOL) -> None:
+    """Fails unless `got` is a dict with exactly the keys of `expected`, each entry matching.
+    `hints` map an explanation to the whole gradient dict that bug would produce; a wrong entry
+    close to a hint's entry names the hint."""
+    keys = ", ".join(expected)
+    if not isinstance(got, dict):
+        raise AssertionError(f"{name} returned {describe(got)}, expected a dict with keys {keys}")
+    missing = [key for key in expected if key not in got]
+    if missing:
+        raise AssertionError(f"{name} is missing the gradients {', '.join(missing)}")
+    for key, value in expected.items():
+        entry_hints = {text: grads[key] for text, grads in (hints or {}).items() if key in grads}
+        assert_matches(got[key], value, name=f"{name}[{key!r}]", hints=entry_hints, rtol=rtol, atol=atol)

@@ -1,0 +1,144 @@
+"""Reads a submitted notebook defensively and lines its cells up with the source notebook.
+
+What runs is decided here: the student's solution cells and own extra cells come from the
+submission, visible test cells come from the source notebook (hidden-test regions removed),
+and graded cells' points and ids come from the source only. Tampering (deleted, duplicated
+or reordered graded cells, edited nbgrader metadata or checksums) is reported as problems.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from nbgrader import utils as nbutils
+from nbgrader.preprocessors import ClearHiddenTests
+
+COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task")
+
+
+class NotebookUnreadable(ValueError):
+    """The file is not a notebook we can grade; the message says why, for the student."""
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    """The notebook at `path`; NotebookUnreadable for missing, non-UTF-8, non-JSON, non-notebook files."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise NotebookUnreadable(f"cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookUnreadable(f"is not UTF-8 text (bad byte at offset {exc.start})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookUnreadable(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or raw.get("nbformat") != 4:
+        raise NotebookUnreadable("is not a Jupyter notebook (nbformat 4)")
+    try:
+        notebook = nbformat.from_dict(raw)
+        for cell in notebook.cells:
+            cell.setdefault("metadata", NotebookNode())
+            if not isinstance(cell.get("source"), str):
+                cell.source = "".join(cell.get("source") or [])
+            if cell.get("cell_type") not in ("code", "markdown", "raw"):
+                raise ValueError(f"unknown cell type {cell.get('cell_type')!r}")
+            if not isinstance(cell.metadata.get("nbgrader", {}), dict):
+                raise ValueError("nbgrader metadata is not a mapping")
+    except Exception as exc:
+        raise NotebookUnreadable(f"is not a valid notebook ({exc})") from None
+    return notebook
+
+
+def nbgrader_meta(cell: NotebookNode) -> dict[str, Any]:
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}
+
+
+def is_autograded_test(cell: NotebookNode) -> bool:
+    """A graded cell scored by hidden tests: a code cell marked grade but not solution."""
+    return cell.cell_type == "code" and nbutils.is_grade(cell) and not nbutils.is_solution(cell)
+
+
+@dataclass
+class Assembly:
+    """The cells to run (index in the submission, source text) and what was found wrong."""
+
+    cells: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _visible_source(cell: NotebookNode) -> str:
+    copy = nbformat.from_dict(json.loads(json.dumps(cell)))
+    ClearHiddenTests(enforce_metadata=False)._remove_hidden_test_region(copy)
+    return copy.source
+
+
+def assemble(source: NotebookNode, submission: NotebookNode, release: NotebookNode | None) -> Assembly:
+    """Lines up the submission's cells with the source notebook's nbgrader cells."""
+    by_id = {nbgrader_meta(c)["grade_id"]: c for c in source.cells if nbgrader_meta(c).get("grade_id")}
+    released = {nbgrader_meta(c).get("grade_id"): c for c in (release.cells if release else []) if nbgrader_meta(c)}
+    assembly = Assembly()
+    seen: list[str] = []
+    for index, cell in enumerate(submission.cells):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        original = by_id.get(grade_id) if isinstance(grade_id, str) else None
+        if original is None:
+            if nbgrader_meta(cell):
+                assembly.problems.append(f"cell {index} has nbgrader metadata for an unknown cell "
+                                         f"{grade_id!r}; it was treated as an ordinary cell")
+            if cell.cell_type == "code":
+                assembly.cells.append((index, cell.source))
+            continue
+        duplicate = grade_id in seen
+        seen.append(grade_id)
+        assembly.problems += _tampering(cell, original, released.get(grade_id), duplicate)
+        if original.cell_type != "code" or cell.cell_type != "code":
+            continue
+        if nbutils.is_solution(original):
+            assembly.cells.append((index, cell.source))
+        elif not duplicate:
+            assembly.cells.append((index, _visible_source(original)))
+    order = [gid for gid in by_id if gid in seen]
+    if order != list(dict.fromkeys(seen)):
+        assembly.problems.append("graded cells were reordered; they were run in the submitted order")
+    assembly.problems += [f"graded cell {gid!r} was deleted" for gid in by_id if gid not in seen]
+    return assembly
+
+
+def _tampering(cell: NotebookNode, original: NotebookNode, released: NotebookNode | None, duplicate: bool) -> list[str]:
+    """Problems with one graded cell, compared with the release version (metadata as the
+    student received it, with nbgrader's checksum) or, without a release, the source."""
+    grade_id = nbgrader_meta(original)["grade_id"]
+    problems = []
+    if duplicate:
+        problems.append(f"graded cell {grade_id!r} is duplicated; only the first copy of a test cell was run")
+    meta, expected = nbgrader_meta(cell), nbgrader_meta(released if released is not None else original)
+    fields = COMPARED_FIELDS if released is not None else ("grade", "solution", "points")
+    edited = [f for f in fields if _normal(meta.get(f)) != _normal(expected.get(f))]
+    if cell.cell_type != original.cell_type:
+        edited.append("cell type")
+    if edited:
+        problems.append(f"nbgrader metadata of cell {grade_id!r} was edited ({', '.join(edited)}); "
+                        "the source notebook's values were used")
+    if expected.get("checksum") and meta.get("checksum") != expected.get("checksum"):
+        problems.append(f"the checksum of cell {grade_id!r} was edited")
+    elif is_autograded_test(original) and cell.source != _visible_source(original):
+        problems.append(f"test cell {grade_id!r} was edited; the source version was run")
+    return problems
+
+
+def _normal(value: Any) -> Any:
+    """Metadata values as nbgrader compares them: absent flags are False, points are floats."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,272 @@
+"""The wire format between the trusted grader and the sandboxed worker.
+
+This one file defines the format for both sides: the trusted side imports it as
+`grucourse.judge.protocol`, and the sandbox gets a copy next to `worker.py`. It therefore
+imports only the standard library and numpy, and never `grucourse`.
+
+A frame is `MAGIC | u64 payload length | u32 header length | header JSON | blobs`. The header
+holds the message; numpy arrays travel as `.npy` blobs referenced by index. Only plain values
+cross: None, bool, int, float, str, numeric arrays and numpy scalars, and lists, tuples and
+str-keyed dicts of those. Everything else is sent as `Foreign(type_name)`. Decoding
+(`decode`) is the trusted side's validation: it loads arrays with `allow_pickle=False`,
+accepts numeric dtypes only and enforces size, depth and count caps, so whatever the student
+code does to the worker, the grader only ever sees plain values.
+"""
+from __future__ import annotations
+
+import io
+import json
+import struct
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+MAGIC = b"GRJ1"
+_PREFIX = struct.Struct("!4sQI")
+NUMERIC_KINDS = "biufc"
+MAX_DEPTH = 16
+
+
+class ProtocolError(ValueError):
+    """A frame or value that the trusted side refuses (malformed, too big, not plain data)."""
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """Stands for a value that cannot cross the boundary (e.g. a list of lists is fine, a
+    torch tensor or a function is not); checks use `type_name` to tell the student what
+    they returned."""
+
+    type_name: str
+
+    def __repr__(self) -> str:
+        return f"Foreign({self.type_name!r})"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps applied when decoding what the worker sent."""
+
+    max_frame_bytes: int = 256 * 2**20
+    max_array_bytes: int = 64 * 2**20
+    max_array_ndim: int = 8
+    max_string_chars: int = 1_000_000
+    max_items: int = 100_000
+
+
+class Probe:
+    """A callable built inside the sandbox from a fixed list (`PROBES`), since functions
+    cannot cross the boundary. `Probe("quadratic", A=A)` is `f(x) = sum(A*x**2) + sum(sin x)`."""
+
+    def __init__(self, kind: str, **arrays: Any) -> None:
+        if kind not in PROBES:
+            raise ValueError(f"unknown probe kind {kind!r}; known: {sorted(PROBES)}")
+        self.kind = kind
+        self.arrays = arrays
+
+    def __repr__(self) -> str:
+        return f"Probe({self.kind!r})"
+
+    def build(self, call_args: list[Any]) -> Callable[[Any], float]:
+        """The function itself; `call_args` are the positional arguments of the call it is
+        passed to (closure probes read one of them)."""
+        return PROBES[self.kind](call_args=call_args, **self.arrays)
+
+
+def _quadratic(A: np.ndarray, call_args: list[Any]) -> Callable[[Any], float]:
+    def f(x: Any) -> float:
+        x = np.asarray(x, dtype=float)
+        return float(np.sum(A * x**2) + np.sum(np.sin(x)))
+
+    return f
+
+
+def _closure_quadratic(A: np.ndarray, x_index: int, call_args: list[Any]) -> Callable[[Any], float]:
+    quadratic = _quadratic(A, call_args)
+
+    def f(_ignored: Any = None) -> float:
+        return quadratic(call_args[int(x_index)])
+
+    return f
+
+
+PROBES: dict[str, Callable[..., Callable[[Any], float]]] = {
+    "quadratic": _quadratic,
+    "closure_quadratic": _closure_quadratic,
+}
+
+
+# ---------------------------------------------------------------- values
+
+def _array_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    """A JSON-able tree for `value`; arrays are appended to `blobs`. Never raises for odd
+    values: what is not plain data becomes a Foreign node."""
+    if depth >= MAX_DEPTH:
+        return {"t": "foreign", "type": "deeply nested value"}
+    kind = type(value)
+    if value is None or kind in (bool, str):
+        return value
+    if kind is int:
+        return value if abs(value) < 2**63 else float(value)
+    if kind is float:
+        return {"t": "float", "v": repr(value)}
+    if kind in (list, tuple):
+        return {"t": kind.__name__, "v": [encode(item, blobs, depth + 1) for item in value]}
+    if kind is dict and all(type(key) is str for key in value):
+        return {"t": "dict", "k": list(value), "v": [encode(item, blobs, depth + 1) for item in value.values()]}
+    if kind is Probe:
+        return {"t": "probe", "kind": value.kind, "k": list(value.arrays),
+                "v": [encode(item, blobs, depth + 1) for item in value.arrays.values()]}
+    if kind is Foreign:
+        return {"t": "foreign", "type": value.type_name}
+    if kind is np.ndarray or isinstance(value, np.generic):
+        dtype = np.asarray(value).dtype
+        if dtype.kind in NUMERIC_KINDS and dtype.fields is None:
+            blobs.append(_array_bytes(np.asarray(value)))
+            return {"t": "ndarray" if kind is np.ndarray else "scalar", "b": len(blobs) - 1}
+        return {"t": "foreign", "type": f"{kind.__name__} of dtype {dtype}"}
+    return {"t": "foreign", "type": _type_name(value)}
+
+
+def _type_name(value: Any) -> str:
+    try:
+        kind = type(value)
+        module = getattr(kind, "__module__", "") or ""
+        name = str(getattr(kind, "__qualname__", "object"))
+        full = name if module in ("builtins", "__main__") else f"{module}.{name}"
+        return full[:100] if isinstance(full, str) else "object"
+    except Exception:  # student-defined metaclasses may raise anything
+        return "object"
+
+
+class _Decoder:
+    """One decoding pass: counts nodes so a huge message cannot exhaust the grader."""
+
+    def __init__(self, blobs: list[bytes], limits: Limits) -> None:
+        self.blobs = blobs
+        self.limits = limits
+        self.items = 0
+
+    def value(self, node: Any, depth: int = 0) -> Any:
+        self.items += 1
+        if self.items > self.limits.max_items or depth > MAX_DEPTH:
+            raise ProtocolError("value too large or too deeply nested")
+        if node is None or type(node) in (bool, int):
+            return node
+        if type(node) is str:
+            if len(node) > self.limits.max_string_chars:
+                raise ProtocolError("string too long")
+            return node
+        if type(node) is not dict:
+            raise ProtocolError(f"unexpected node {type(node).__name__}")
+        tag = node.get("t")
+        if tag == "float":
+            return float(str(node["v"]))
+        if tag in ("list", "tuple"):
+            items = [self.value(item, depth + 1) for item in self._list(node["v"])]
+            return items if tag == "list" else tuple(items)
+        if tag == "dict":
+            keys, values = self._list(node["k"]), self._list(node["v"])
+            if len(keys) != len(values) or not all(type(key) is str for key in keys):
+                raise ProtocolError("malformed dict")
+            return {key: self.value(item, depth + 1) for key, item in zip(keys, values)}
+        if tag == "probe":
+            keys, values = self._list(node["k"]), self._list(node["v"])
+            return Probe(str(node["kind"]), **{str(k): self.value(v, depth + 1) for k, v in zip(keys, values)})
+        if tag == "foreign":
+            return Foreign(str(node["type"])[:100])
+        if tag in ("ndarray", "scalar"):
+            array = self.array(node["b"])
+            return array if tag == "ndarray" else array.reshape(())[()]
+        raise ProtocolError(f"unknown node type {tag!r}")
+
+    @staticmethod
+    def _list(node: Any) -> list[Any]:
+        if type(node) is not list:
+            raise ProtocolError("expected a list")
+        return node
+
+    def array(self, index: Any) -> np.ndarray:
+        if type(index) is not int or not 0 <= index < len(self.blobs):
+            raise ProtocolError("bad array reference")
+        data = self.blobs[index]
+        if len(data) > self.limits.max_array_bytes + 4096:
+            raise ProtocolError("array too large")
+        try:
+            array = np.load(io.BytesIO(data), allow_pickle=False)
+        except Exception as exc:
+            raise ProtocolError(f"not a plain numpy array ({type(exc).__name__})") from None
+        if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
+            raise ProtocolError(f"array dtype {array.dtype} is not numeric")
+        if array.ndim > self.limits.max_array_ndim or array.nbytes > self.limits.max_array_bytes:
+            raise ProtocolError("array too large")
+        return np.array(array, copy=True)
+
+
+def decode(node: Any, blobs: list[bytes], limits: Limits = Limits()) -> Any:
+    """The plain value a tree from `encode` stands for; raises ProtocolError otherwise."""
+    try:
+        return _Decoder(blobs, limits).value(node)
+    except ProtocolError:
+        raise
+    except Exception as exc:
+        raise ProtocolError(f"malformed value ({type(exc).__name__})") from None
+
+
+# ---------------------------------------------------------------- frames
+
+def pack(message: dict[str, Any], blobs: list[bytes] = ()) -> bytes:  # type: ignore[assignment]
+    """One frame: the message as JSON (with the blob sizes) followed by the blobs."""
+    header = json.dumps({"m": message, "sizes": [len(b) for b in blobs]}).encode("utf-8")
+    payload_length = 4 + len(header) + sum(len(b) for b in blobs)
+    return b"".join([_PREFIX.pack(MAGIC, payload_length, len(header)), header, *blobs])
+
+
+@dataclass
+class FrameReader:
+    """Incremental frame parser: `feed` bytes as they arrive, iterate complete frames.
+    Refuses frames larger than `limits.max_frame_bytes` before buffering them."""
+
+    limits: Limits = field(default_factory=Limits)
+    _buffer: bytearray = field(default_factory=bytearray)
+
+    def feed(self, data: bytes) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
+        self._buffer += data
+        while len(self._buffer) >= _PREFIX.size:
+            magic, payload_length, header_length = _PREFIX.unpack_from(self._buffer)
+            if magic != MAGIC or header_length + 4 > payload_length:
+                raise ProtocolError("corrupt frame")
+            if payload_length > self.limits.max_frame_bytes:
+                raise ProtocolError(f"message of {payload_length} bytes exceeds the limit")
+            end = _PREFIX.size - 4 + payload_length
+            if len(self._buffer) < end:
+                return
+            frame = bytes(self._buffer[_PREFIX.size:end])
+            del self._buffer[:end]
+            yield _split(frame, header_length)
+
+
+def _split(frame: bytes, header_length: int) -> tuple[dict[str, Any], list[bytes]]:
+    try:
+        header = json.loads(frame[:header_length].decode("utf-8"))
+        message, sizes = header["m"], header["sizes"]
+        if type(message) is not dict or type(sizes) is not list:
+            raise ProtocolError("corrupt header")
+        blobs, offset = [], header_length
+        for size in sizes:
+            if type(size) is not int or size < 0 or offset + size > len(frame):
+                raise ProtocolError("corrupt blob sizes")
+            blobs.append(frame[offset:offset + size])
+            offset += size
+        return message, blobs
+    except ProtocolError:
+        raise
+    except Exception as exc:
+        raise ProtocolError(f"corrupt header ({type(exc).__name__})") from None

@@ -1,0 +1,102 @@
+"""The trusted pytest session that runs hidden tests against one submission.
+
+Provides the `student` and `rng` fixtures and the `grade_id` / `weight` markers, and turns
+each test's outcome into a CheckResult whose message is only what the student may see: the
+test's own assertion message or the StudentError text, never pytest's repr of locals or a
+traceback of hidden code. Everything else goes to the instructor log.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pytest
+
+from grucourse.judge.student import Student, StudentError
+from grucourse.results import CheckResult
+
+MARKERS = (
+    "grade_id(name): the graded cell (source grade_id) these tests score",
+    "weight(w): share of the cell's points carried by this test (default 1)",
+)
+
+
+@dataclass
+class Outcome:
+    """One hidden test after it ran: which cell it scores and the student-facing result."""
+
+    grade_id: str | None
+    check: CheckResult
+    skipped: bool = False
+
+
+def check_name(item: pytest.Item) -> str:
+    """The check's title: the test docstring's first line, or its name without `test_`."""
+    doc = getattr(getattr(item, "function", None), "__doc__", None)
+    if doc and doc.strip():
+        return doc.strip().splitlines()[0]
+    return item.name.removeprefix("test_").replace("_", " ")
+
+
+def student_message(excinfo: pytest.ExceptionInfo[BaseException], log: list[str], nodeid: str) -> str:
+    """What the student is told about a failed check."""
+    error = excinfo.value
+    if isinstance(error, (AssertionError, StudentError)):
+        return str(error) or "the check failed"
+    if isinstance(error, pytest.fail.Exception):
+        return error.msg
+    log.append(f"{nodeid}: the check itself raised {excinfo.exconly()}")
+    return f"the check could not evaluate the returned value ({type(error).__name__})"
+
+
+class JudgePlugin:
+    """Registered with `pytest.main(..., plugins=[JudgePlugin(...)])`."""
+
+    def __init__(self, student_factory: Callable[[], Student], seed: int, log: list[str]) -> None:
+        self.student_factory = student_factory
+        self.seed = seed
+        self.log = log
+        self.outcomes: dict[str, Outcome] = {}
+        self.collection_errors: list[str] = []
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for marker in MARKERS:
+            config.addinivalue_line("markers", marker)
+
+    @pytest.fixture(scope="session")
+    def student(self) -> Student:
+        """The submission's functions, called in the sandbox."""
+        return self.student_factory()
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """Fresh hidden inputs per grading run; per test, reproducible from the logged seed."""
+        return np.random.default_rng([self.seed, zlib.crc32(request.node.nodeid.encode())])
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+        report = yield
+        outcome = self.outcomes.setdefault(item.nodeid, self._outcome(item))
+        if report.skipped:
+            outcome.skipped = True
+            self.log.append(f"{item.nodeid}: skipped, not counted")
+        elif report.failed and outcome.check.passed:
+            outcome.check.passed = False
+            assert call.excinfo is not None
+            outcome.check.message = student_message(call.excinfo, self.log, item.nodeid)
+        return report
+
+    @staticmethod
+    def _outcome(item: pytest.Item) -> Outcome:
+        grade_id = item.get_closest_marker("grade_id")
+        weight = item.get_closest_marker("weight")
+        return Outcome(
+            grade_id=str(grade_id.args[0]) if grade_id and grade_id.args else None,
+            check=CheckResult(check_name(item), True, float(weight.args[0]) if weight and weight.args else 1.0),
+        )

@@ -1,0 +1,179 @@
+"""Runs an untrusted command in a bubblewrap sandbox under resource limits.
+
+The sandbox sees a read-only view of only what a Python worker needs (/usr, the Python
+installation, a directory with the worker's files), a private size-capped /tmp and work
+directory, no network, a private pid namespace (so killing it leaves no process behind) and
+runs as uid/gid 65534 without capabilities. rlimits (via `prlimit`) bound CPU time, address
+space, processes, file size and open files. The wall-clock limits are enforced by the caller
+(`Sandbox` only holds their configuration so that `nbgrader_config.py` can set every limit in
+one place).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from traitlets import Bool, Float, Int
+from traitlets.config import LoggingConfigurable
+
+NOBODY = 65534
+WORK_DIR = "/work"
+
+
+class IsolationUnavailable(RuntimeError):
+    """bubblewrap cannot create the sandbox here and `require_isolation` is set."""
+
+
+class Sandbox(LoggingConfigurable):
+    """Limits of the sandbox in which student code runs (configurable from nbgrader_config.py)."""
+
+    memory_mb = Int(1024, help="address-space limit of the student process (MiB)").tag(config=True)
+    cpu_seconds = Int(60, help="CPU-time limit of the student process (s)").tag(config=True)
+    cell_timeout = Float(10.0, help="wall-clock limit for one notebook cell (s)").tag(config=True)
+    notebook_timeout = Float(60.0, help="wall-clock limit for running all cells (s)").tag(config=True)
+    call_timeout = Float(10.0, help="wall-clock limit for one call of a student function (s)").tag(config=True)
+    startup_timeout = Float(30.0, help="wall-clock limit for the worker to start (s)").tag(config=True)
+    max_output_bytes = Int(100_000, help="output kept per cell and per stream; the rest is dropped").tag(config=True)
+    max_processes = Int(64, help="RLIMIT_NPROC of the sandbox uid (bounds fork bombs)").tag(config=True)
+    max_open_files = Int(256, help="RLIMIT_NOFILE").tag(config=True)
+    max_file_mb = Int(64, help="largest file (RLIMIT_FSIZE) and size of each private tmpfs (MiB)").tag(config=True)
+    max_restarts = Int(3, help="times a crashed worker is restarted for later checks").tag(config=True)
+    require_isolation = Bool(False, help="refuse to run student code without bubblewrap").tag(config=True)
+
+    def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> "Jail":
+        """Starts `argv` in the sandbox, stdout+stderr piped; the `read_only` host paths (and
+        nothing else of the host's files but /usr and a few /etc files) appear at the same place."""
+        isolated = isolation_available()
+        if not isolated:
+            if self.require_isolation:
+                raise IsolationUnavailable("bubblewrap sandbox unavailable and Sandbox.require_isolation is set")
+            self.log.warning("SANDBOX UNAVAILABLE: running student code with rlimits only, NOT isolated")
+        command = self._drop_privileges() + self._prlimit() + argv
+        if isolated:
+            command = bubblewrap_prefix(read_only, self.max_file_mb) + command
+        scratch = None if isolated else _scratch_dir()
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=pass_fds, env=env, start_new_session=True, cwd=scratch,
+        )
+        return Jail(process, self, scratch)
+
+    def _prlimit(self) -> list[str]:
+        return [
+            shutil.which("prlimit") or "/usr/bin/prlimit",
+            f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes}",
+            f"--fsize={self.max_file_mb * 2**20}", f"--nofile={self.max_open_files}", "--core=0", "--",
+        ]
+
+    @staticmethod
+    def _drop_privileges() -> list[str]:
+        if os.geteuid() != 0:
+            return []
+        return [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+                "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all"]
+
+
+class Jail:
+    """A running sandboxed process; `kill` takes down its whole pid namespace."""
+
+    def __init__(self, process: subprocess.Popen, sandbox: Sandbox, scratch: str | None = None) -> None:
+        self.process = process
+        self.sandbox = sandbox
+        self.scratch = scratch
+
+    @property
+    def output_fd(self) -> int:
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
+
+    def kill(self) -> None:
+        """SIGKILL to bwrap's process group; bwrap's pid 1 dies with it and the kernel then kills
+        every process left in the namespace."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def exit_reason(self) -> str:
+        """Which limit (if any) ended the process, for the instructor log and the student."""
+        code = self.process.poll()
+        if code is None:
+            return "it closed its connection"
+        if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
+            return f"CPU time limit ({self.sandbox.cpu_seconds} s) exceeded"
+        if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
+            return f"file size limit ({self.sandbox.max_file_mb} MiB) exceeded"
+        if code < 0 or code > 128:
+            number = -code if code < 0 else code - 128
+            return f"killed by signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
+        return f"exited with status {code}"
+
+
+def _bind_parents(path: Path) -> list[str]:
+    """Traversable (0755) stand-ins for the parents of `path`, e.g. /root (0700 on the host)."""
+    args: list[str] = []
+    for parent in reversed(path.parents):
+        if str(parent) not in ("/", "/usr") and not str(parent).startswith("/usr/"):
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bubblewrap_prefix(read_only: list[Path], tmpfs_mb: int) -> list[str]:
+    """The bwrap command line up to (not including) the sandboxed command."""
+    args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+    if os.geteuid() != 0:
+        args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime"):
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    size = str(tmpfs_mb * 2**20)
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+             "--perms", "1777", "--size", size, "--tmpfs", WORK_DIR]
+    for path in _outermost(read_only):  # after the tmpfs mounts: a path may lie under /tmp
+        args += _bind_parents(path) + ["--ro-bind", str(path), str(path)]
+    return args + ["--chdir", WORK_DIR, "--"]
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """Resolved paths not already inside /usr or another path of the list."""
+    resolved = sorted({Path(os.path.realpath(p)) for p in paths})
+    kept: list[Path] = []
+    for path in resolved:
+        if path.is_relative_to("/usr") or any(path.is_relative_to(k) for k in kept):
+            continue
+        kept.append(path)
+    return kept
+
+
+@functools.cache
+def isolation_available() -> bool:
+    """Whether bwrap can build the sandbox here (checked once per process)."""
+    if shutil.which("bwrap") is None:
+        return False
+    probe = bubblewrap_prefix([Path(sys.base_prefix)], 1) + ["/bin/true"]
+    return subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, timeout=30).returncode == 0
+
+
+def _scratch_dir() -> str:
+    """A fresh work directory per process when there is no sandbox to provide one."""
+    directory = tempfile.mkdtemp(prefix="grucourse-nosandbox-")
+    if os.geteuid() == 0:
+        os.chown(directory, NOBODY, NOBODY)
+    return directory

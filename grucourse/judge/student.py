@@ -1,0 +1,73 @@
+"""The `student` object hidden tests call: `student.reset_gate(X, H, W, U, b)`.
+
+Each call crosses into the sandbox as plain values and comes back decoded and validated by
+`protocol.decode`, so a hidden test only ever holds numbers, strings, float arrays and
+containers of those (or `Foreign` markers), never an object made by student code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from grucourse.judge import protocol
+from grucourse.judge.channel import WorkerGone
+from grucourse.judge.runner import NotebookRunner
+
+
+class StudentError(Exception):
+    """The student's function could not give a value: it raised, is missing, timed out or
+    crashed the sandbox. The message is shown to the student."""
+
+
+@dataclass
+class CallResult:
+    """A call's value, the warnings it raised, and its arguments after the call ([args, kwargs])."""
+
+    value: Any
+    warnings: list[str]
+    args_after: list[Any]
+
+
+class Student:
+    """Proxy for the functions defined by the student's notebook."""
+
+    def __init__(self, runner: NotebookRunner, limits: protocol.Limits = protocol.Limits()) -> None:
+        self._runner = runner
+        self._limits = limits
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def function(*args: Any, **kwargs: Any) -> Any:
+            return self.call(name, *args, **kwargs).value
+
+        function.__name__ = name
+        return function
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallResult:
+        """Calls `name(*args, **kwargs)` in the sandbox."""
+        if not name.isidentifier():
+            raise ValueError(f"not a function name: {name!r}")
+        blobs: list[bytes] = []
+        message = {"op": "call", "name": name, "args": protocol.encode(list(args), blobs),
+                   "kwargs": protocol.encode(kwargs, blobs)}
+        try:
+            reply, reply_blobs = self._runner.call(message, blobs)
+        except WorkerGone as gone:
+            raise StudentError(f"{name}: {gone}") from None
+        op = reply.get("op")
+        if op == "missing":
+            raise StudentError(f"{name} is not defined")
+        if op == "raised":
+            raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {str(reply.get('message'))[:500]}")
+        if op != "value":
+            raise StudentError(f"{name}: the sandbox sent an unexpected reply")
+        try:
+            value = protocol.decode(reply.get("value"), reply_blobs, self._limits)
+            after = protocol.decode(reply.get("args_after"), reply_blobs, self._limits)
+        except protocol.ProtocolError as exc:
+            raise StudentError(f"{name} returned a value the grader cannot accept: {exc}") from None
+        warnings = reply.get("warnings")
+        warnings = [str(w)[:300] for w in warnings[:20]] if isinstance(warnings, list) else []
+        return CallResult(value, warnings, after if isinstance(after, list) else [])

@@ -1,0 +1,243 @@
+"""Runs a student's notebook code inside the sandbox and answers the grader's calls.
+
+This script is copied into the sandbox next to a copy of `protocol.py` (as
+`judge_protocol.py`) and started as `python -I -S judge_worker.py READ_FD WRITE_FD MAX_CHARS
+SITE_DIR...`. It uses the standard library, numpy and IPython only, never `grucourse`.
+Messages travel on two private pipe fds, not on stdout, so whatever the student prints
+cannot corrupt them. Nothing here is trusted: the grader validates every reply.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+import warnings
+from typing import Any, Callable, Iterator
+
+if __name__ == "__main__":  # site-packages first: the protocol copy imports numpy
+    sys.path.extend(sys.argv[4:])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import judge_protocol as protocol  # noqa: E402  (the copy next to this file)
+
+
+class CappedText:
+    """A text stream keeping the first `limit` characters and counting the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def write(self, text: Any) -> int:
+        text = str(text)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+class Captured:
+    """Redirects sys.stdout/sys.stderr into capped buffers for one cell or call."""
+
+    def __init__(self, limit: int) -> None:
+        self.stdout, self.stderr = CappedText(limit), CappedText(limit)
+
+    def __enter__(self) -> "Captured":
+        self.saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = self.stdout, self.stderr
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.stdout, sys.stderr = self.saved
+
+
+def _text(value: Any, limit: int = 2000) -> str:
+    try:
+        return str(value)[:limit]
+    except BaseException:
+        return "<unprintable>"
+
+
+def _import_ipython_core() -> None:
+    """Makes `IPython.core` importable without running `IPython/__init__.py`, which loads the
+    terminal UI (prompt_toolkit, jedi: ~0.4 s of CPU per worker). The package's own code runs
+    the first time student code asks `IPython` for anything else than `get_ipython`."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("IPython")
+    if spec is None or spec.loader is None:
+        raise ImportError("IPython")
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["IPython"] = package
+    from IPython.core.getipython import get_ipython
+
+    def load_rest(name: str) -> Any:
+        del package.__getattr__
+        spec.loader.exec_module(package)
+        return getattr(package, name)
+
+    package.get_ipython = get_ipython
+    package.__getattr__ = load_rest
+
+
+class Cells:
+    """Executes cell sources in one namespace, with IPython when available (magics, `!`)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.result: str | None = None
+        self.error: dict[str, str] | None = None
+        try:
+            self.shell = self._make_shell()
+            self.namespace = self.shell.user_ns
+        except ImportError:
+            self.shell = None
+            self.namespace = {"__name__": "__main__"}
+
+    def _make_shell(self) -> Any:
+        _import_ipython_core()
+        from IPython.core.displayhook import DisplayHook
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        cells = self
+
+        class ResultHook(DisplayHook):
+            def write_output_prompt(self) -> None:
+                pass
+
+            def write_format_data(self, format_dict: dict, md_dict: Any = None) -> None:
+                cells.result = _text(format_dict.get("text/plain", ""), cells.limit)
+
+            def finish_displayhook(self) -> None:
+                pass
+
+        class JudgeShell(InteractiveShell):
+            displayhook_class = ResultHook
+
+            def init_completer(self) -> None:
+                """Tab completion is never used here; skipping it avoids importing jedi."""
+
+            def _showtraceback(self, etype: Any, evalue: Any, stb: Any) -> None:
+                cells.error = {"ename": _text(getattr(etype, "__name__", etype), 200),
+                               "evalue": _text(evalue),
+                               "traceback": _text(self.InteractiveTB.stb2text(stb), cells.limit)}
+
+        config = Config()
+        config.HistoryManager.enabled = False
+        config.InteractiveShell.colors = "NoColor"
+        return JudgeShell(config=config)
+
+    def run(self, index: int, source: str) -> dict[str, Any]:
+        self.result, self.error = None, None
+        with Captured(self.limit) as out:
+            if self.shell is not None:
+                self.shell.run_cell(source, store_history=True)
+            else:
+                self._exec(index, source)
+        return {"op": "cell", "index": index, "stdout": out.stdout.getvalue(), "stderr": out.stderr.getvalue(),
+                "result": self.result, "error": self.error,
+                "dropped": out.stdout.dropped + out.stderr.dropped}
+
+    def _exec(self, index: int, source: str) -> None:
+        try:
+            exec(compile(source, f"<cell {index}>", "exec"), self.namespace)
+        except BaseException as exc:
+            self.error = {"ename": type(exc).__name__, "evalue": _text(exc),
+                          "traceback": _text("".join(traceback.format_exception(exc)), self.limit)}
+
+
+def call(namespace: dict[str, Any], message: dict[str, Any], blobs: list[bytes], limit: int) -> tuple[dict, list]:
+    """Calls a student function on decoded arguments, recording warnings and the arguments after."""
+    import numpy as np
+
+    name = str(message.get("name"))
+    func = namespace.get(name)
+    if name not in namespace:
+        return {"op": "missing"}, []
+    if not callable(func):
+        return {"op": "raised", "type": "TypeError",
+                "message": f"{name} is not a function (it is {protocol._type_name(func)})"}, []
+    args, kwargs = protocol.decode(message["args"], blobs), protocol.decode(message["kwargs"], blobs)
+    args = list(args)
+    for position, arg in enumerate(args):
+        if type(arg) is protocol.Probe:
+            args[position] = arg.build(args)
+    with Captured(limit), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+                value = func(*args, **kwargs)
+        except BaseException as exc:
+            return {"op": "raised", "type": _text(type(exc).__name__, 200), "message": _text(exc, 500)}, []
+    out: list[bytes] = []
+    reply = {"op": "value", "value": _encode(value, out), "args_after": _encode([args, kwargs], out),
+             "warnings": [_text(f"{getattr(w.category, '__name__', 'Warning')}: {w.message}", 300)
+                          for w in caught[:20]]}
+    return reply, out
+
+
+def _encode(value: Any, blobs: list[bytes]) -> Any:
+    try:
+        return protocol.encode(value, blobs)
+    except BaseException:
+        return {"t": "foreign", "type": "object"}
+
+
+class Connection:
+    """Framed messages over the two pipe fds given by the grader."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self.read_fd, self.write_fd = read_fd, write_fd
+
+    def send(self, message: dict[str, Any], blobs: list[bytes] = ()) -> None:  # type: ignore[assignment]
+        data = memoryview(protocol.pack(message, blobs))
+        while data:
+            data = data[os.write(self.write_fd, data):]
+
+    def messages(self) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
+        reader = protocol.FrameReader()
+        while True:
+            chunk = os.read(self.read_fd, 1 << 20)
+            if not chunk:
+                return
+            yield from reader.feed(chunk)
+
+
+def serve(connection: Connection, limit: int) -> None:
+    cells = Cells(limit)
+    handlers: dict[str, Callable[[dict[str, Any], list[bytes]], None]] = {}
+
+    def run(message: dict[str, Any], blobs: list[bytes]) -> None:
+        for cell in message["cells"]:
+            connection.send(cells.run(int(cell["index"]), str(cell["source"])))
+        connection.send({"op": "ran"})
+
+    def answer(message: dict[str, Any], blobs: list[bytes]) -> None:
+        connection.send(*call(cells.namespace, message, blobs, limit))
+
+    handlers.update(run=run, call=answer)
+    connection.send({"op": "hello", "ipython": cells.shell is not None})
+    for message, blobs in connection.messages():
+        handlers[message["op"]](message, blobs)
+
+
+def main(argv: list[str]) -> None:
+    read_fd, write_fd, limit = int(argv[1]), int(argv[2]), int(argv[3])
+    serve(Connection(read_fd, write_fd), limit)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
