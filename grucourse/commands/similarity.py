@@ -1,0 +1,48 @@
+"""`grucourse similarity ASSIGNMENT`: pairs of submissions with overlapping code, for review."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "similarity",
+        help="list pairs of submissions whose own code overlaps (evidence to review, not a verdict)",
+        description="Compares the student-written code of every submission with every other and with "
+        "archives; writes reports/similarity/<assignment>/ (pairs.csv, index.html, a page per listed pair).",
+    )
+    parser.add_argument("assignment")
+    parser.add_argument("--threshold", type=float, default=0.5,
+                        help="list a pair when this share of either side's own code is in the other (default 0.5)")
+    parser.add_argument("--min-run", type=int, default=70,
+                        help="list a pair sharing a stretch of this many normalised characters (default 70)")
+    parser.add_argument("--archive", type=Path, action="append", default=[], metavar="DIR",
+                        help="notebooks or .py files of earlier years or known public solutions (repeatable)")
+    parser.add_argument("--keep-solution", action="store_true",
+                        help="do not subtract the instructor's solution (source notebook) as expected code")
+    parser.add_argument("--noise", type=int, default=25,
+                        help="shortest match that counts, in normalised characters (copydetect's k, default 25)")
+    parser.add_argument("--max-pages", type=int, default=200,
+                        help="side-by-side pages for at most this many top pairs (all are in pairs.csv)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from grucourse.course import Course
+    from grucourse.similarity.detect import Options
+    from grucourse.similarity.fingerprints import Settings
+    from grucourse.similarity.run import similarity_report
+
+    for directory in args.archive:
+        if not directory.is_dir():
+            print(f"error: archive {directory} is not a directory")
+            return 2
+    options = Options(threshold=args.threshold, min_run=args.min_run, settings=Settings(k=args.noise))
+    outcome = similarity_report(Course.at(args.course), args.assignment, args.archive, options,
+                                subtract_solution=not args.keep_solution, max_pages=args.max_pages)
+    documents = len(outcome.collection.documents)
+    print(f"{documents} documents compared, {len(outcome.collection.skipped)} skipped, "
+          f"{len(outcome.rows)} pairs with overlap, {len(outcome.flagged)} listed for review")
+    print(f"report: {outcome.out_dir / 'index.html'}")
+    return 0

@@ -1,0 +1,71 @@
+"""Finds the code to compare in a course: submissions, archives, and the code to subtract."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grucourse.course import Course
+from grucourse.similarity.code import UnreadableNotebook, code_cells, student_code
+from grucourse.similarity.fingerprints import Document, Settings, boilerplate_hashes, document
+
+ARCHIVE_SUFFIXES = (".ipynb", ".py")
+
+
+@dataclass
+class Collection:
+    """Documents ready to compare, and what could not be read (reported, never fatal)."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[UnreadableNotebook] = field(default_factory=list)
+    subtracted: list[Path] = field(default_factory=list)
+
+
+def _read_code(path: Path, template_cells: list[str]) -> str:
+    if path.suffix == ".py":
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnreadableNotebook(path, f"cannot read as UTF-8 text ({exc})") from exc
+    return student_code(path, template_cells)
+
+
+def submissions(course: Course, assignment: str) -> dict[str, Path]:
+    """Student id -> submitted notebook, in nbgrader's layout."""
+    found = sorted(course.submitted.glob(f"*/{assignment}/{assignment}.ipynb"))
+    return {path.parents[1].name: path for path in found}
+
+
+def archive_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in ARCHIVE_SUFFIXES and p.is_file())
+
+
+def collect(
+    course: Course,
+    assignment: str,
+    archives: list[Path],
+    settings: Settings,
+    subtract_solution: bool = True,
+) -> Collection:
+    """Fingerprints of every readable submission and archive entry, with the released template
+    (and, unless told otherwise, the instructor's solution) subtracted as boilerplate."""
+    result = Collection()
+    release = course.release_notebook(assignment)
+    template_cells = code_cells(release) if release.exists() else []
+    solution = course.source_notebook(assignment)
+    solution_cells = code_cells(solution) if subtract_solution and solution.exists() else []
+    result.subtracted = [p for p, cells in ((release, template_cells), (solution, solution_cells)) if cells]
+    boilerplate = boilerplate_hashes(template_cells + solution_cells, settings)
+
+    entries = [(student, path, False) for student, path in submissions(course, assignment).items()]
+    for directory in archives:
+        entries += [(f"archive:{directory.name}/{p.relative_to(directory)}", p, True) for p in archive_files(directory)]
+    for label, path, archived in entries:
+        try:
+            code = _read_code(path, template_cells)
+        except UnreadableNotebook as problem:
+            print(f"skipped {problem}", file=sys.stderr)
+            result.skipped.append(problem)
+            continue
+        result.documents.append(document(label, path, code, settings, boilerplate, archived))
+    return result

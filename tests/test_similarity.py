@@ -1,0 +1,268 @@
+"""Similarity report: normalisation, planted copies, independent solutions, robustness, output."""
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from copydetect import compare_files
+
+from grucourse.cli import main
+from grucourse.course import Course
+from grucourse.similarity import planted
+from grucourse.similarity.detect import Options, rank
+from grucourse.similarity.fingerprints import Settings, boilerplate_hashes, document
+from grucourse.similarity.overlap import _longest_true_run, overlaps
+from grucourse.similarity.run import similarity_report
+from grucourse.similarity.sources import collect
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "test_similarity_data"
+INDEPENDENT = {p.stem: p.read_text() for p in sorted((DATA / "independent").glob("*.py"))}
+REFERENCE = (DATA / "reference.py").read_text()
+ASSIGNMENT = "gru_gates"
+BASE, RECIPIENT = "dana", "goran"
+
+
+def planted_copies(rng: random.Random) -> dict[str, tuple[str, bool]]:
+    """Disguised copies of BASE: name -> (source, functions shuffled across cells)."""
+    base = INDEPENDENT[BASE]
+    return {
+        "verbatim": (base, False),
+        "renamed": (planted.rename_variables(base, rng), False),
+        "reordered": (base, True),
+        "commented": (planted.add_comments(base, rng), False),
+        "renamed_commented_reordered": (planted.add_comments(planted.rename_variables(base, rng), rng), True),
+        "one_function_gru_forward": (planted.transplant(INDEPENDENT[RECIPIENT], base, "gru_forward"), False),
+        "one_function_sigmoid": (planted.transplant(INDEPENDENT[RECIPIENT], base, "sigmoid"), False),
+    }
+
+
+def _fingerprint(label: str, code: str, boilerplate=np.array([])):
+    return document(label, Path(label), code, Settings(), boilerplate)
+
+
+def _similarity(code_a: str, code_b: str) -> tuple[float, float]:
+    overlap = overlaps([_fingerprint("a", code_a).fingerprint.hash_idx, _fingerprint("b", code_b).fingerprint.hash_idx], 25)
+    return overlap.similarity[0, 1], overlap.similarity[1, 0]
+
+
+# --- normalisation: what a copier changes must not hide the copy ---------------------------
+
+def test_comments_blank_lines_and_indentation_are_ignored():
+    code = INDEPENDENT[BASE]
+    disguised = planted.add_comments(code, random.Random(3), rate=0.8).replace("\n\n", "\n\n\n\n")
+    assert disguised != code
+    assert _similarity(code, disguised) == (1.0, 1.0)
+
+
+def test_renamed_variables_keep_most_fingerprints():
+    code = INDEPENDENT[BASE]
+    renamed = planted.rename_variables(code, random.Random(4))
+    assert "H_prev" not in renamed  # the disguise really renamed
+    assert min(_similarity(code, renamed)) >= 0.8
+
+
+def test_reordered_functions_keep_most_fingerprints():
+    code = INDEPENDENT[BASE]
+    rng = random.Random(5)
+    reordered = planted.reorder_functions(code, rng)
+    assert [m for m in re.findall(r"^def (\w+)", reordered, re.M)] != [m for m in re.findall(r"^def (\w+)", code, re.M)]
+    assert min(_similarity(code, reordered)) >= 0.9
+
+
+def test_unrelated_code_shares_nothing():
+    assert _similarity(INDEPENDENT[BASE], "import json\n\nprint(json.dumps({'a': [1, 2, 3]}, indent=4))\n") == (0.0, 0.0)
+
+
+def test_boilerplate_is_not_counted():
+    template = "def reset_gate(X_t, H_prev, W_r, U_r, b_r):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    boilerplate = boilerplate_hashes([template], Settings())
+    docs = [_fingerprint(name, template, boilerplate) for name in ("a", "b")]
+    assert overlaps([d.fingerprint.hash_idx for d in docs], 25).similarity.max() == 0.0
+
+
+# --- the vectorised all-pairs stage is copydetect's comparison -----------------------------
+
+def test_overlap_equals_copydetect_compare_files():
+    sources = {**INDEPENDENT, **planted.mutated_class(INDEPENDENT, 12, seed=7)}
+    boilerplate = boilerplate_hashes([REFERENCE], Settings())
+    docs = [_fingerprint(name, code, boilerplate) for name, code in sources.items()]
+    fast = overlaps([d.fingerprint.hash_idx for d in docs], 25).similarity
+    for i, a in enumerate(docs):
+        for j, b in enumerate(docs[i + 1:], start=i + 1):
+            _, (sim_a, sim_b), _ = compare_files(a.fingerprint, b.fingerprint)
+            assert (fast[i, j], fast[j, i]) == pytest.approx((sim_a, sim_b), abs=1e-12), (a.label, b.label)
+    assert fast.max() == 1.0 and 0 < np.median(fast[fast > 0]) < 1  # a mix, not a degenerate corpus
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_longest_true_run(seed):
+    rows = np.random.default_rng(seed).random((20, 60)) < 0.7
+    expected = [max((len(run) for run in "".join("x" if v else " " for v in row).split()), default=0) for row in rows]
+    assert _longest_true_run(rows).tolist() == expected
+
+
+# --- a class with planted copies and independent solutions ---------------------------------
+
+@pytest.fixture(scope="module")
+def notebooks():
+    return planted.course_notebooks(Course.at(REPO), ASSIGNMENT, REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def class_course(tmp_path_factory, notebooks):
+    release, source = notebooks
+    rng = random.Random(11)
+    submissions = {name: planted.fill_template(release, code) for name, code in INDEPENDENT.items()}
+    for name, (code, shuffled) in planted_copies(rng).items():
+        submissions[name] = planted.fill_template(release, code, rng if shuffled else None)
+    submissions["blank1"] = release  # handed in untouched
+    submissions["blank2"] = release
+    course = planted.write_course(tmp_path_factory.mktemp("course"), ASSIGNMENT, release, source, submissions)
+    bad = {
+        "corrupt": b'{"cells": [',
+        "latin1": '{"cells": [], "note": "caf\u00e9"}'.encode("latin-1"),
+        "not_a_notebook": json.dumps([1, 2, 3]).encode(),
+    }
+    for student, content in bad.items():
+        path = course.submission(student, ASSIGNMENT)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+    return course
+
+
+@pytest.fixture(scope="module")
+def outcome(class_course):
+    return similarity_report(class_course, ASSIGNMENT)
+
+
+def _pair(outcome, a: str, b: str):
+    return next((row for row in outcome.rows if {row.a, row.b} == {a, b}), None)
+
+
+@pytest.mark.parametrize("copy", list(planted_copies(random.Random(0))))
+def test_planted_copy_is_flagged(outcome, copy):
+    row = _pair(outcome, copy, BASE)
+    assert row is not None and row.flagged, row
+    assert row.page and (outcome.out_dir / row.page).exists()
+
+
+def test_independent_solutions_are_not_flagged(outcome):
+    independent = [row for row in outcome.rows if row.a in INDEPENDENT and row.b in INDEPENDENT]
+    assert independent, "independent solutions share idioms; some overlap is expected"
+    assert [row for row in independent if row.flagged] == []
+
+
+def test_untouched_templates_share_nothing(outcome):
+    assert _pair(outcome, "blank1", "blank2") is None
+
+
+def test_unreadable_notebooks_are_skipped_and_named(outcome, class_course, capsys):
+    problems = {Path(p.path).parents[1].name: p.problem for p in outcome.collection.skipped}
+    assert set(problems) == {"corrupt", "latin1", "not_a_notebook"}
+    assert "not valid JSON" in problems["corrupt"]
+    assert "UTF-8" in problems["latin1"]
+    assert "nbformat 4" in problems["not_a_notebook"]
+    assert len(outcome.collection.documents) == len(INDEPENDENT) + len(planted_copies(random.Random(0))) + 2
+    similarity_report(class_course, ASSIGNMENT)
+    err = capsys.readouterr().err
+    assert str(class_course.submission("corrupt", ASSIGNMENT)) in err
+
+
+def test_pairs_csv_is_ranked_and_complete(outcome):
+    with (outcome.out_dir / "pairs.csv").open() as handle:
+        table = list(csv.DictReader(handle))
+    assert len(table) == len(outcome.rows) > 0
+    keys = [(float(r["max"]), float(r["mean"])) for r in table]
+    assert keys == sorted(keys, reverse=True)
+    first = table[0]
+    assert float(first["max"]) == max(float(first["similarity_a"]), float(first["similarity_b"]))
+    assert {r["flagged"] for r in table} == {"True", "False"}
+
+
+def test_pages_show_highlighted_code_side_by_side_in_neutral_words(outcome):
+    index = (outcome.out_dir / "index.html").read_text()
+    pages = sorted(outcome.out_dir.glob("pair-*.html"))
+    assert len(pages) == len(outcome.flagged)
+    for page in pages:
+        assert f'href="{page.name}"' in index
+    html = (outcome.out_dir / _pair(outcome, "renamed", BASE).page).read_text()
+    left, right = html.split("<pre>")[1:3]
+    assert "<mark>" in left and "<mark>" in right
+    assert "while" in left and "while" in right  # the base's distinctive loop is shown
+    for text in [index, html]:
+        assert "not a finding" in text
+        assert not re.search(r"plagiar|cheat|guilty|dishonest", text, re.I)
+    assert "corrupt" in index  # unreadable files are listed for the reader
+
+
+def test_rerun_with_stricter_settings_leaves_no_stale_pages(class_course):
+    strict = similarity_report(class_course, ASSIGNMENT, options=Options(threshold=0.95, min_run=10_000))
+    assert 0 < len(strict.flagged) < len(INDEPENDENT)
+    assert len(list(strict.out_dir.glob("pair-*.html"))) == len(strict.flagged)
+    similarity_report(class_course, ASSIGNMENT)  # restore for other tests reading the directory
+
+
+def test_subtracting_the_solution_lowers_independent_overlap(class_course):
+    def independent_total(subtract: bool) -> float:
+        docs = collect(class_course, ASSIGNMENT, [], Settings(), subtract_solution=subtract).documents
+        return sum(p.max for p in rank(docs, Options()) if p.a.label in INDEPENDENT and p.b.label in INDEPENDENT)
+
+    assert independent_total(True) < independent_total(False)
+
+
+def test_archives_are_compared_with_submissions_not_with_each_other(tmp_path, notebooks):
+    release, source = notebooks
+    archive = tmp_path / "archive2025"
+    archive.mkdir()
+    (archive / "public_solution.py").write_text(INDEPENDENT[BASE])
+    (archive / "same_again.py").write_text(INDEPENDENT[BASE])
+    submissions = {"copier": planted.fill_template(release, planted.rename_variables(INDEPENDENT[BASE], random.Random(1))),
+                   "other": planted.fill_template(release, INDEPENDENT["emil"])}
+    course = planted.write_course(tmp_path / "course", ASSIGNMENT, release, source, submissions)
+    result = similarity_report(course, ASSIGNMENT, archives=[archive])
+    flagged = {frozenset((row.a, row.b)) for row in result.flagged}
+    assert frozenset(("copier", "archive:archive2025/public_solution.py")) in flagged
+    assert frozenset(("archive:archive2025/public_solution.py", "archive:archive2025/same_again.py")) not in {
+        frozenset((row.a, row.b)) for row in result.rows}
+
+
+def test_cli_writes_the_report(tmp_path, notebooks, capsys):
+    release, source = notebooks
+    submissions = {name: planted.fill_template(release, INDEPENDENT[BASE]) for name in ("s1", "s2")}
+    course = planted.write_course(tmp_path, ASSIGNMENT, release, source, submissions)
+    assert main(["--course", str(tmp_path), "similarity", ASSIGNMENT, "--threshold", "0.9"]) == 0
+    out = capsys.readouterr().out
+    assert "2 documents compared, 0 skipped, 1 pairs with overlap, 1 listed for review" in out
+    assert (course.reports / "similarity" / ASSIGNMENT / "pair-0001.html").exists()
+    assert main(["--course", str(tmp_path), "similarity", ASSIGNMENT, "--archive", str(tmp_path / "missing")]) == 2
+
+
+# --- the corpus itself: correct solutions, behaviour-preserving disguises ------------------
+
+def _run(source: str) -> np.ndarray:
+    namespace: dict = {}
+    exec(compile(source, "<solution>", "exec"), namespace)
+    rng = np.random.default_rng(0)
+    T, n, d, h = 4, 3, 2, 5
+    params = {f"{m}_{g}": rng.standard_normal(shape) for g in "rzh"
+              for m, shape in (("W", (d, h)), ("U", (h, h)), ("b", (1, h)))}
+    with np.errstate(over="raise"):
+        assert np.allclose(namespace["sigmoid"](np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0])
+    return namespace["gru_forward"](rng.standard_normal((T, n, d)), rng.standard_normal((n, h)), params)
+
+
+@pytest.mark.parametrize("name", sorted(INDEPENDENT))
+def test_independent_solutions_are_correct(name):
+    assert np.allclose(_run(INDEPENDENT[name]), _run(REFERENCE))
+
+
+@pytest.mark.parametrize("copy", ["renamed", "renamed_commented_reordered", "one_function_gru_forward"])
+def test_disguised_copies_still_work(copy):
+    code, _ = planted_copies(random.Random(2))[copy]
+    assert np.allclose(_run(code), _run(REFERENCE))
