@@ -8,11 +8,12 @@ from rich.console import Console
 from rich.table import Table
 
 from grucourse.pipeline.grading import Graded
+from grucourse.pipeline.report_data import ScoreRow
 
 
 def summary_table(graded: list[Graded]) -> Table:
     table = Table(title="Grading summary")
-    for column in ("assignment", "submissions", "judged now", "from cache", "with problems", "mean score", "max"):
+    for column in ("assignment", "submissions", "judged", "cached", "problems", "mean", "max"):
         table.add_column(column, justify="left" if column == "assignment" else "right")
     by_assignment = groupby(sorted(graded, key=lambda g: g.result.assignment), key=lambda g: g.result.assignment)
     for assignment, group in by_assignment:
@@ -36,3 +37,17 @@ def print_summary(graded: list[Graded], console: Console) -> None:
         console.print(f"[bold red]{len(problems)} problem(s):")
         for problem in problems:
             console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+
+
+def score_table(rows: list[ScoreRow]) -> Table:
+    """Students down, assignments across: the class at a glance."""
+    assignments = sorted({r.assignment for r in rows})
+    top = {r.assignment: r.max_score for r in rows}
+    scores = {(r.student, r.assignment): r.score for r in rows}
+    table = Table(title="Scores")
+    table.add_column("student")
+    for assignment in assignments:
+        table.add_column(f"{assignment} (/{top[assignment]:g})", justify="right")
+    for student in sorted({r.student for r in rows}):
+        table.add_row(student, *(f"{round(scores[student, a], 2):g}" if (student, a) in scores else "-" for a in assignments))
+    return table

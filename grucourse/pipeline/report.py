@@ -1,0 +1,52 @@
+"""`reports/`: scores.csv, checks.csv, figures and an index.html that shows them."""
+from __future__ import annotations
+
+import html
+import importlib
+from pathlib import Path
+
+from grucourse.course import Course, is_quiz
+from grucourse.pipeline.report_data import check_rows, score_rows, write_csv
+from grucourse.pipeline.report_plots import check_pass_rates, score_histogram
+
+
+def build_report(course: Course) -> Path:
+    """Write every report file and return the index page."""
+    out = course.reports
+    out.mkdir(parents=True, exist_ok=True)
+    scores = score_rows(course)
+    checks = check_rows(course, scores)
+    write_csv(out / "scores.csv", scores)
+    write_csv(out / "checks.csv", checks)
+    sections = []
+    for assignment in sorted({r.assignment for r in scores}):
+        figures = [score_histogram(scores, assignment, out), check_pass_rates(checks, assignment, out)]
+        if is_quiz(assignment):
+            figures += item_analysis(course, assignment, out)
+        sections.append((assignment, [f for f in figures if f]))
+    index = out / "index.html"
+    index.write_text(index_page(out, sections), encoding="utf-8")
+    return index
+
+
+def item_analysis(course: Course, assignment: str, out: Path) -> list[Path]:
+    """The quiz engine's item analysis (difficulty, discrimination) when it is installed."""
+    try:
+        analyse = importlib.import_module("grucourse.quiz.item_analysis").analyse_gradebook
+    except (ImportError, AttributeError):
+        return []
+    target = out / f"{assignment}_items"
+    target.mkdir(exist_ok=True)
+    analyse(course, assignment, target)
+    return sorted(target.glob("*.png"))
+
+
+def index_page(out: Path, sections: list[tuple[str, list[Path]]]) -> str:
+    body = ['<h1>Grades</h1><p><a href="scores.csv">scores.csv</a> · <a href="checks.csv">checks.csv</a></p>']
+    for assignment, figures in sections:
+        body.append(f"<h2>{html.escape(assignment)}</h2>")
+        body += [f'<img src="{html.escape(f.relative_to(out).as_posix())}" '
+                 f'alt="{html.escape(f.stem)}">' for f in figures]
+    return ("<!doctype html><meta charset=utf-8><title>Grades</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:auto}img{display:block;max-width:100%}</style>"
+            + "\n".join(body))
