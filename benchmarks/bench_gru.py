@@ -50,21 +50,24 @@ def plain_forward_backward(X: np.ndarray, H0: np.ndarray, p: dict, dH: np.ndarra
     return states[1:], dX, carry, grads
 
 
-def median_seconds(contenders: dict[str, Callable[[], object]], repeats: int, rounds: int = 5) -> dict[str, float]:
-    """Median wall time of each contender over several rounds, so that load changes hit all alike.
+def median_seconds(
+    contenders: dict[str, Callable[[], object]], repeats: int, rounds: int = 5
+) -> dict[str, tuple[float, float]]:
+    """Median (wall, process CPU) seconds of each contender over several rounds.
 
-    Within a round a contender runs in a block: alternating libraries call by call would let
-    one library's spinning worker threads slow the other down.
+    Rounds spread load changes over all contenders; within a round a contender runs in a block,
+    since alternating libraries call by call lets one library's spinning threads slow the other.
+    CPU time is robust to other processes sharing the machine; with one thread it is the work done.
     """
-    times: dict[str, list[float]] = {name: [] for name in contenders}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, fn in contenders.items():
             fn()  # warm up caches and thread pools
             for _ in range(max(1, repeats // rounds)):
-                start = time.perf_counter()
+                wall, cpu = time.perf_counter(), time.process_time()
                 fn()
-                times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+                times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
 
 
 def main() -> None:
@@ -113,9 +116,10 @@ def run(a: argparse.Namespace) -> None:
         "engine chapter/before": engine("chapter", "before"),
         "plain per-step numpy": lambda: plain_forward_backward(X, H0, params, dH),
     }, a.repeats)
-    t_torch = medians["torch.nn.GRU + autograd"]
-    for name, seconds in medians.items():
-        print(f"{name:28s} {seconds * 1e3:8.2f} ms   ratio to torch {seconds / t_torch:5.2f}")
+    wall_torch, cpu_torch = medians["torch.nn.GRU + autograd"]
+    print(f"{'':28s} {'wall ms':>8s} {'ratio':>6s} {'CPU ms':>8s} {'ratio':>6s}   (ratio = time / torch's time)")
+    for name, (wall, cpu) in medians.items():
+        print(f"{name:28s} {wall * 1e3:8.2f} {wall / wall_torch:6.2f} {cpu * 1e3:8.2f} {cpu / cpu_torch:6.2f}")
 
 if __name__ == "__main__":
     main()
