@@ -12,6 +12,9 @@ from grucourse.judge.protocol import Probe
 
 numerical = pytest.mark.grade_id("numerical_gradient_tests")
 clipping = pytest.mark.grade_id("clip_gradients_tests")
+# Only test_central_differences judges the difference scheme; the other checks accept any
+# reasonable estimate (a one-sided difference with eps = 1e-6 is off by about 1e-6).
+LOOSE = 1e-4
 
 
 def probe_inputs(rng):
@@ -38,9 +41,10 @@ def test_central_differences(student, rng):
 
 @numerical
 def test_default_eps(student, rng):
-    """numerical_gradient is accurate with its default eps = 1e-6"""
+    """numerical_gradient works with its default eps"""
     A, x, exact = probe_inputs(rng)
-    assert_matches(student.numerical_gradient(Probe("quadratic", A=A), x), exact, name="numerical_gradient")
+    assert_matches(student.numerical_gradient(Probe("quadratic", A=A), x), exact, name="numerical_gradient",
+                   rtol=LOOSE, atol=LOOSE)
 
 
 @numerical
@@ -49,9 +53,11 @@ def test_restores_x(student, rng):
     A, x, _ = probe_inputs(rng)
     call = student.call("numerical_gradient", Probe("quadratic", A=A), x)
     after = call.args_after[0][1] if call.args_after and len(call.args_after[0]) > 1 else None
-    assert isinstance(after, np.ndarray) and after.shape == x.shape, "numerical_gradient replaced x"
-    assert np.array_equal(after, x), ("numerical_gradient left x changed: store each entry and assign it back "
-                                      "(x + eps - eps is not always x)")
+    if not isinstance(after, np.ndarray) or after.shape != x.shape:
+        raise AssertionError("numerical_gradient replaced x")
+    if not np.array_equal(after, x):
+        raise AssertionError("numerical_gradient left x changed: store each entry and assign it back "
+                             "(x + eps - eps is not always x)")
 
 
 @numerical
@@ -59,7 +65,7 @@ def test_perturbs_in_place(student, rng):
     """numerical_gradient works for an f that reads x through a closure"""
     A, x, exact = probe_inputs(rng)
     got = student.numerical_gradient(Probe("closure_quadratic", A=A, x_index=1), x)
-    assert_matches(got, exact, name="numerical_gradient", hints={
+    assert_matches(got, exact, name="numerical_gradient", rtol=LOOSE, atol=LOOSE, hints={
         "f never saw the perturbation: change the entries of x itself (in place), not of a copy":
             np.zeros_like(x),
     })
@@ -109,6 +115,7 @@ def test_input_untouched(student, rng):
     grads = draw_grads(rng)
     call = student.call("clip_gradients", grads, 0.1 * global_norm(grads))
     after = call.args_after[0][0] if call.args_after and call.args_after[0] else None
-    assert isinstance(after, dict) and after.keys() == grads.keys(), "clip_gradients changed the keys of its input"
-    assert all(np.array_equal(after[k], grads[k]) for k in grads), (
-        "clip_gradients modified the input gradients in place; build a new dict of new arrays")
+    if not isinstance(after, dict) or after.keys() != grads.keys():
+        raise AssertionError("clip_gradients changed the keys of its input")
+    if not all(np.array_equal(after[k], grads[k]) for k in grads):
+        raise AssertionError("clip_gradients modified the input gradients in place; build a new dict of new arrays")
