@@ -249,3 +249,44 @@ def test_params_without_b_hn_and_bad_options():
         ref.candidate_hidden_state(X[0], H0, H0, params["W_h"], params["U_h"], params["b_h"], reset="inside")
     with pytest.raises(KeyError, match="U_h"):
         ref.gru_forward(X, H0, {k: v for k, v in params.items() if k != "U_h"})
+
+
+SPEC_SIGNATURES = {
+    "sigmoid": ["x"],
+    "reset_gate": ["X_t", "H_prev", "W_r", "U_r", "b_r"],
+    "update_gate": ["X_t", "H_prev", "W_z", "U_z", "b_z"],
+    "candidate_hidden_state": ["X_t", "H_prev", "R_t", "W_h", "U_h", "b_h"],
+    "hidden_state": ["H_prev", "Z_t", "H_tilde"],
+    "gru_cell_forward": ["X_t", "H_prev", "params"],
+    "gru_forward": ["X", "H0", "params"],
+    "gru_cell_backward": ["dH_t", "X_t", "H_prev", "params"],
+    "gru_backward": ["dH", "X", "H0", "params"],
+    "numerical_gradient": ["f", "x", "eps"],
+    "clip_gradients": ["grads", "max_norm"],
+}
+
+
+def test_api_has_the_spec_signatures():
+    """Hidden tests call these positionally (SPEC §3): extras must be keyword-only."""
+    import inspect
+
+    assert set(ref.GRU_GATES_API) | set(ref.GRU_BPTT_API) == set(SPEC_SIGNATURES)
+    for name, expected in SPEC_SIGNATURES.items():
+        parameters = inspect.signature(getattr(ref, name)).parameters.values()
+        positional = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+        assert positional == expected, name
+    assert inspect.signature(ref.numerical_gradient).parameters["eps"].default == 1e-6
+
+
+@pytest.mark.filterwarnings("error")
+def test_gate_functions_are_silent_on_huge_inputs(capsys):
+    rng = np.random.default_rng(37)
+    X, H = 1000 * rng.standard_normal((3, 4)), 1000 * rng.standard_normal((3, 5))
+    W, U, b = rng.standard_normal((4, 5)), rng.standard_normal((5, 5)), rng.standard_normal((1, 5))
+    R = ref.reset_gate(X, H, W, U, b)
+    Z = ref.update_gate(X, H, W, U, b)
+    H_tilde = ref.candidate_hidden_state(X, H, R, W, U, b)
+    for values in (R, Z, H_tilde, ref.hidden_state(H, Z, H_tilde)):
+        assert np.isfinite(values).all() and values.shape == (3, 5)
+    assert ((R == 0) | (R == 1)).mean() > 0.5  # the inputs really did saturate the gates
+    assert capsys.readouterr() == ("", "")
