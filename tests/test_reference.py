@@ -290,3 +290,18 @@ def test_gate_functions_are_silent_on_huge_inputs(capsys):
         assert np.isfinite(values).all() and values.shape == (3, 5)
     assert ((R == 0) | (R == 1)).mean() > 0.5  # the inputs really did saturate the gates
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_missing_direct_path_hint_drops_exactly_the_direct_term(update):
+    rng = np.random.default_rng([41, UPDATES.index(update)])
+    X, H0, params, dH = make_problem(rng, 1, 3, 2, 4)
+    p = params
+    Z = ref.update_gate(X[0], H0, p["W_z"], p["U_z"], p["b_z"])
+    keep = (1 - Z) if update == "chapter" else Z  # the share of H_prev carried straight into H_t
+    full = ref.gru_cell_backward(dH[0], X[0], H0, params, update=update)
+    buggy = ref.gru_cell_backward(dH[0], X[0], H0, params, update=update, direct_path=False)
+    np.testing.assert_allclose(buggy[1], full[1] - dH[0] * keep, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(buggy[0], full[0])
+    seq = ref.gru_backward(dH, X, H0, params, update=update, direct_path=False)
+    np.testing.assert_array_equal(seq[1], buggy[1])

@@ -154,9 +154,12 @@ def forward(
 
 
 def backward(
-    dH: np.ndarray, cache: Cache
+    dH: np.ndarray, cache: Cache, *, direct_path: bool = True
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """BPTT from dL/dH_t for every t (T, n, h); return dX, dH0 and the gradients summed over time.
+
+    ``direct_path=False`` drops the term H_prev contributes to H_t directly (not through the gates),
+    the classic BPTT bug, so that a grader can recognise it.
 
     The gradients are keyed like the parameters plus ``b_hn`` (zero for ``reset="before"``, where it
     is unused); biases come back as (h,) and are reshaped to the caller's shapes by the API layer.
@@ -193,6 +196,8 @@ def backward(
             np.multiply(G, z, out=spare)  # direct path: G Z
             np.subtract(G, spare, out=da_h)  # dH_tilde = G (1 - Z)
             G, spare = spare, G
+        if not direct_path:
+            G.fill(0.0)
         da_z *= _dsigmoid(z, s)
         np.multiply(ht, ht, out=s)
         np.subtract(1.0, s, out=s)

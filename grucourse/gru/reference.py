@@ -100,10 +100,14 @@ def gru_backward(
     *,
     update: Update = "chapter",
     reset: Reset = "before",
+    direct_path: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, Grads]:
-    """BPTT: (dX, dH0, grads) from dH (T, n, h), the loss gradient w.r.t. every H_t."""
+    """BPTT: (dX, dH0, grads) from dH (T, n, h), the loss gradient w.r.t. every H_t.
+
+    ``direct_path=False`` computes the common bug that forgets dH_prev's direct term.
+    """
     _, cache = core.forward(X, H0, params, update=update, reset=reset)
-    dX, dH0, grads = core.backward(dH, cache)
+    dX, dH0, grads = core.backward(dH, cache, direct_path=direct_path)
     return dX, dH0, _shaped_like(grads, params)
 
 
@@ -115,10 +119,17 @@ def gru_cell_backward(
     *,
     update: Update = "chapter",
     reset: Reset = "before",
+    direct_path: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, Grads]:
     """One step of BPTT: (dX_t, dH_prev, grads) from dH_t (n, h), the total gradient w.r.t. H_t."""
     dX, dH_prev, grads = gru_backward(
-        np.asarray(dH_t)[None], np.asarray(X_t)[None], H_prev, params, update=update, reset=reset
+        np.asarray(dH_t)[None],
+        np.asarray(X_t)[None],
+        H_prev,
+        params,
+        update=update,
+        reset=reset,
+        direct_path=direct_path,
     )
     return dX[0], dH_prev, grads
 
