@@ -48,9 +48,10 @@ def whole_class(course: Course) -> None:
         capture_output=True, text=True, check=True,
     )
     wall = time.perf_counter() - start
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(done.stdout.strip())
-    print(f"whole class: wall {wall:.1f} s, peak RSS {peak_mib:.0f} MiB")
+    print(f"whole class: wall {wall:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s, "
+          f"peak RSS {usage.ru_maxrss / 1024:.0f} MiB")
 
 
 def against_copydetect(course: Course, subset: int) -> None:

@@ -32,8 +32,8 @@ body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .25em .6em; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { background: #f4f6fa; border-left: 4px solid #7a8cb0; padding: .6em 1em; max-width: 60em; }
-.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
-pre { background: #fafafa; border: 1px solid #ddd; padding: .6em; overflow-x: auto; font-size: 12px; }
+.sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1em; }
+pre { background: #fafafa; border: 1px solid #ddd; padding: .6em; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; }
 mark { background: #ffe08a; }
 """
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
