@@ -7,7 +7,6 @@ from grucourse.cli import main
 from test_pipeline_support import code_class, gradebook_scores
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("grucourse.judge.grade", reason="the judge grades every submission")
 
 
 def test_scheduler_address_gives_the_same_scores_as_the_local_default(tmp_path):

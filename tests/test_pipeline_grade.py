@@ -10,7 +10,6 @@ from grucourse.cli import main
 from test_pipeline_support import code_class, gradebook_scores, max_score, solved, submit
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("grucourse.judge.grade", reason="the judge grades every submission")
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +30,7 @@ def test_problems_name_the_student_and_the_file(graded, capsys):
     main(["--course", str(graded.root), "grade", "gru_gates"])
     out = capsys.readouterr().out
     assert "corrupt" in out and "gru_gates.ipynb" in out
-    assert "my_work.ipynb should be named gru_gates.ipynb" in out
+    assert "renamed/gru_gates/my_work.ipynb" in out  # graded, with a warning about its name
 
 
 def test_autograded_notebook_shows_the_judges_verdict(graded):
@@ -39,7 +38,8 @@ def test_autograded_notebook_shows_the_judges_verdict(graded):
     graded_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert graded_cells and all(c.outputs for c in graded_cells)
     broken = nbformat.read(graded.autograded_notebook("corrupt", "gru_gates"), as_version=4)
-    assert "corrupt" in broken.cells[0].source  # the problem list opens the notebook
+    first_graded = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    assert "corrupt/gru_gates/gru_gates.ipynb" in first_graded.outputs[0].text  # the problem, named
 
 
 def test_rerun_reuses_cache_and_regrades_only_changed_work(graded):

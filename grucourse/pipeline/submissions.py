@@ -25,15 +25,14 @@ def submitted_assignments(course: Course) -> list[str]:
 
 
 def locate(course: Course, student: str, assignment: str) -> Submission:
-    """The notebook to grade; a single notebook under another name is graded with a warning."""
+    """The notebook to grade: the expected one, or the only notebook in the folder under another name."""
     expected = course.submission(student, assignment)
     if expected.is_file():
         return Submission(student, assignment, expected)
     where = expected.parent.relative_to(course.root)
     others = sorted(p for p in expected.parent.glob("*.ipynb") if p.is_file())
     if len(others) == 1:
-        return Submission(student, assignment, others[0], (
-            f"{student}: {where}/{others[0].name} should be named {expected.name}; graded it anyway",))
+        return Submission(student, assignment, others[0])  # the judge grades it and reports the name
     if others:
         names = ", ".join(p.name for p in others)
         return Submission(student, assignment, None, (
