@@ -55,8 +55,11 @@ def _delete_graded(nb: nbformat.NotebookNode) -> None:
 
 
 def _duplicate_graded(nb: nbformat.NotebookNode) -> None:
+    """As Jupyter's copy-paste does it: same content and metadata, a new cell id."""
     cell = _first_graded(nb)
-    nb.cells.insert(nb.cells.index(cell) + 1, copy.deepcopy(cell))
+    twin = copy.deepcopy(cell)
+    twin["id"] = f"{cell.get('id', 'cell')}-copy"
+    nb.cells.insert(nb.cells.index(cell) + 1, twin)
 
 
 def _reorder(nb: nbformat.NotebookNode) -> None:

@@ -35,7 +35,8 @@ CONTROLS = [a for a in attacks.load_all() if a.is_control]
 ORDER = sorted(ATTACKS, key=lambda a: a.name != "daemon_rewrites_gradebook")
 DAEMON_GRACE_S = 4.0
 # The default limits are the course's business; short ones keep the loops and sleeps affordable here.
-SANDBOX = Sandbox(call_timeout=3.0, cell_timeout=3.0, notebook_timeout=20.0)
+# Honest controls and the blank notebook get the default limits, so a loaded machine cannot fail them.
+SANDBOX = Sandbox(call_timeout=4.0, cell_timeout=4.0, notebook_timeout=25.0)
 ARTIFACT = kit.REPO / "test-artifacts" / "attack_table.md"
 
 
@@ -109,10 +110,11 @@ def _plant_secrets(course: kit.Course) -> dict[str, str]:
     return found
 
 
-def _grade(course: kit.Course, student: str, path: Path) -> tuple[SubmissionResult | None, str, float]:
+def _grade(course: kit.Course, student: str, path: Path, sandbox: Sandbox | None = None,
+           ) -> tuple[SubmissionResult | None, str, float]:
     start = time.monotonic()
     try:
-        result = judge.grade_submission(course, student, kit.ASSIGNMENT, path, SANDBOX)
+        result = judge.grade_submission(course, student, kit.ASSIGNMENT, path, sandbox)
         return result, "", time.monotonic() - start
     except BaseException as exc:  # noqa: BLE001 - a grader crash is a finding, not a test error
         if isinstance(exc, KeyboardInterrupt):
@@ -142,7 +144,8 @@ def run(tmp_path_factory) -> Run:
             path = kit.submit(course, attack.name, kit.with_code(release, code, "all" if attack.is_control else attack.placement))
             before = kit.tree_digest(course.root)
             outcome = Outcome(attack)
-            outcome.result, outcome.crash, outcome.seconds = _grade(course, attack.name, path)
+            outcome.result, outcome.crash, outcome.seconds = _grade(
+                course, attack.name, path, None if attack.is_control else SANDBOX)
             outcome.changed = kit.digest_changes(before, kit.tree_digest(course.root))
             stray = kit.marked_processes(mark)
             outcome.processes = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in stray]
