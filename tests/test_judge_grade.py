@@ -38,9 +38,16 @@ def test_correct_submission_gets_full_marks(course) -> None:
 
 def test_wrong_function_loses_its_share_with_a_hint_and_no_hidden_values(course) -> None:
     result = grade(course, "wrong", {"square_solution": "def square(x):\n    return 2 * x"})
-    assert scores(result) == {"square_tests": 1.0, "scale_tests": 2.0}
+    assert scores(result) == {"square_tests": 0.0, "scale_tests": 2.0}
+    messages = [c.message for c in result.cells["square_tests"].checks]
+    assert messages[0] == "square returned wrong values: looks like 2*x instead of x**2"
+
+
+def test_partial_credit_follows_the_weights_of_passed_checks(course) -> None:
+    result = grade(course, "mutator", {"square_solution": "def square(x):\n    y = x ** 2\n    x[...] = 0\n    return y"})
+    assert scores(result) == {"square_tests": 2.0, "scale_tests": 2.0}
     failed = [c for c in result.cells["square_tests"].checks if not c.passed]
-    assert [c.message for c in failed] == ["square returned wrong values: looks like 2*x instead of x**2"]
+    assert [(c.message, c.weight) for c in failed] == [("square modified its input", 1.0)]
     assert "FAIL" in result.cells["square_tests"].feedback()
 
 

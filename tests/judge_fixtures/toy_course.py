@@ -39,6 +39,7 @@ def test_square_values(student, rng):
 def test_square_leaves_input_alone(student, rng):
     x = rng.standard_normal((2, 2))
     result = student.call("square", x)
+    assert_matches(result.value, x ** 2, name="square")
     assert np.array_equal(result.args_after[0][0], x), "square modified its input"
 
 
@@ -85,8 +86,15 @@ def make_course(root: Path) -> Course:
 
 def submit(course: Course, student: str, solutions: dict[str, str] | None = None,
            extra_cells: list[str] = ()) -> Path:  # type: ignore[assignment]
-    """A submission in nbgrader's layout; `extra_cells` are appended as the student's own cells."""
-    notebook = source_notebook({**SOLUTIONS, **(solutions or {})})
+    """A submission in nbgrader's layout: the release notebook (if generated, with its checksums)
+    or the source, solution cells filled from `solutions`, `extra_cells` appended."""
+    solutions = {**SOLUTIONS, **(solutions or {})}
+    release = course.release_notebook(ASSIGNMENT)
+    notebook = nbformat.read(release, as_version=4) if release.exists() else source_notebook()
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            cell.source = solutions[grade_id]
     notebook.cells += [new_code_cell(code) for code in extra_cells]
     path = course.submission(student, ASSIGNMENT)
     path.parent.mkdir(parents=True, exist_ok=True)

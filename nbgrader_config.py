@@ -1,0 +1,31 @@
+"""nbgrader configuration of the GRU course.
+
+The course root is this file's directory, so the file also works in a copy of the course
+(`nbgrader autograde gru_gates` run there). Autograding goes through the trusted judge: the
+student's code runs in a sandbox and hidden tests from grading_tests/ run in a separate,
+trusted process (see docs/architecture.md); nbgrader's kernel-based `Execute` is not used.
+"""
+import os
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "gru_course"
+
+c.Autograde.autograde_preprocessors = [
+    "grucourse.judge.preprocessors.JudgeNotebook",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbgrader.preprocessors.LimitOutput",
+    "grucourse.judge.preprocessors.SaveJudgeGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Limits of the sandbox in which student code runs.
+c.Sandbox.memory_mb = 1024
+c.Sandbox.cpu_seconds = 60
+c.Sandbox.cell_timeout = 10.0
+c.Sandbox.notebook_timeout = 60.0
+c.Sandbox.call_timeout = 10.0
+c.Sandbox.max_output_bytes = 100_000
+c.Sandbox.require_isolation = False
