@@ -33,8 +33,8 @@ ASSIGNMENT = "gru_gates"
 
 
 def make_class(root: Path, size: int) -> Course:
-    """The repository's release and source notebooks (or stand-ins) and `size` submissions."""
-    release, source = planted.course_notebooks(Course.at(REPO), ASSIGNMENT, (BASES.parent / "reference.py").read_text())
+    """The repository's release and source notebooks and `size` submissions."""
+    release, source = planted.course_notebooks(Course.at(REPO), ASSIGNMENT)
     bases = {path.stem: path.read_text() for path in sorted(BASES.glob("*.py"))}
     submissions = {student: planted.fill_template(release, solution)
                    for student, solution in planted.mutated_class(bases, size).items()}

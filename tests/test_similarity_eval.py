@@ -21,7 +21,6 @@ from grucourse.similarity.sources import collect
 
 DATA = Path(__file__).parent / "test_similarity_data"
 INDEPENDENT = {p.stem: p.read_text() for p in sorted((DATA / "independent").glob("*.py"))}
-REFERENCE = (DATA / "reference.py").read_text()
 pytestmark = pytest.mark.slow  # fingerprints a class of 72 notebooks
 ASSIGNMENT = "gru_gates"
 WHOLE = ("verbatim", "renamed", "reordered", "commented", "renamed+commented+reordered")
@@ -48,7 +47,7 @@ def disguises(base: str, rng: random.Random) -> dict[str, tuple[str, bool]]:
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    release, source = planted.course_notebooks(Course.at(DATA.parents[1]), ASSIGNMENT, REFERENCE)
+    release, source = planted.course_notebooks(Course.at(DATA.parents[1]), ASSIGNMENT)
     rng = random.Random(2026)
     submissions = {name: planted.fill_template(release, code) for name, code in INDEPENDENT.items()}
     copies = {}

@@ -13,42 +13,13 @@ import re
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 from grucourse.course import Course
+from grucourse.gru.reference import GRU_GATES_API as GRU_GATES_FUNCTIONS
 
-GRU_GATES_FUNCTIONS = (
-    "sigmoid",
-    "reset_gate",
-    "update_gate",
-    "candidate_hidden_state",
-    "hidden_state",
-    "gru_cell_forward",
-    "gru_forward",
-)
-_SIGNATURES = {
-    "sigmoid": "x",
-    "reset_gate": "X_t, H_prev, W_r, U_r, b_r",
-    "update_gate": "X_t, H_prev, W_z, U_z, b_z",
-    "candidate_hidden_state": "X_t, H_prev, R_t, W_h, U_h, b_h",
-    "hidden_state": "H_prev, Z_t, H_tilde",
-    "gru_cell_forward": "X_t, H_prev, params",
-    "gru_forward": "X, H0, params",
-}
 _DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 STUB = "    # YOUR CODE HERE\n    raise NotImplementedError()"
-
-
-def example_template() -> nbformat.NotebookNode:
-    """A release-style gru_gates notebook: given imports, stubs to fill, visible checks."""
-    cells = [new_markdown_cell("# GRU gates\nRow-vector convention: H_t = (1 - Z_t) * H_prev + Z_t * H_tilde.")]
-    cells.append(new_code_cell("import numpy as np\n\nrng = np.random.default_rng(0)"))
-    for name in GRU_GATES_FUNCTIONS:
-        cells.append(new_code_cell(
-            f"def {name}({_SIGNATURES[name]}):\n{STUB}"
-        ))
-        cells.append(new_code_cell(f"assert callable({name})\nprint('{name} is defined')"))
-    return new_notebook(cells=cells)
 
 
 def definitions(source: str) -> tuple[dict[str, ast.FunctionDef], str]:
@@ -181,13 +152,10 @@ def mutated_class(bases: dict[str, str], size: int, seed: int = 0) -> dict[str, 
     return solutions
 
 
-def course_notebooks(repo: Course, assignment: str, stand_in_solution: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
-    """The repository's release and source notebooks, or a stand-in pair while they do not exist."""
-    release, source = repo.release_notebook(assignment), repo.source_notebook(assignment)
-    if release.exists() and source.exists():
-        return nbformat.read(release, as_version=4), nbformat.read(source, as_version=4)
-    template = example_template()
-    return template, fill_template(template, stand_in_solution)
+def course_notebooks(repo: Course, assignment: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """The released template and the instructor's solution notebook of a course."""
+    return (nbformat.read(repo.release_notebook(assignment), as_version=4),
+            nbformat.read(repo.source_notebook(assignment), as_version=4))
 
 
 def write_course(
