@@ -241,6 +241,8 @@ def test_cli_writes_the_report(tmp_path, notebooks, capsys):
     assert "2 documents compared, 0 skipped, 1 pairs with overlap, 1 listed for review" in out
     assert (course.reports / "similarity" / ASSIGNMENT / "pair-0001.html").exists()
     assert main(["--course", str(tmp_path), "similarity", ASSIGNMENT, "--archive", str(tmp_path / "missing")]) == 2
+    assert main(["--course", str(tmp_path), "similarity", "gru_bptt"]) == 1
+    assert "no submissions match submitted/*/gru_bptt/gru_bptt.ipynb" in capsys.readouterr().err
 
 
 # --- the corpus itself: correct solutions, behaviour-preserving disguises ------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -33,13 +34,19 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.similarity.detect import Options
     from grucourse.similarity.fingerprints import Settings
     from grucourse.similarity.run import similarity_report
+    from grucourse.similarity.sources import submissions
 
+    course = Course.at(args.course)
     for directory in args.archive:
         if not directory.is_dir():
-            print(f"error: archive {directory} is not a directory")
+            print(f"error: archive {directory} is not a directory", file=sys.stderr)
             return 2
+    if not submissions(course, args.assignment):
+        pattern = course.submission("*", args.assignment).relative_to(course.root)
+        print(f"error: no submissions match {pattern} in {course.root}", file=sys.stderr)
+        return 1
     options = Options(threshold=args.threshold, min_run=args.min_run, settings=Settings(k=args.noise))
-    outcome = similarity_report(Course.at(args.course), args.assignment, args.archive, options,
+    outcome = similarity_report(course, args.assignment, args.archive, options,
                                 subtract_solution=not args.keep_solution, max_pages=args.max_pages)
     documents = len(outcome.collection.documents)
     print(f"{documents} documents compared, {len(outcome.collection.skipped)} skipped, "
