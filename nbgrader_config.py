@@ -29,3 +29,10 @@ c.Sandbox.notebook_timeout = 60.0
 c.Sandbox.call_timeout = 10.0
 c.Sandbox.max_output_bytes = 100_000
 c.Sandbox.require_isolation = False
+
+# --- Exchange and formgrader (docs/instructor_guide.md) -----------------------------------
+# `nbgrader release_assignment` / `collect` and the students' `fetch_assignment` / `submit`
+# meet in this directory. Students put the same path and the course id into their own
+# ~/.jupyter/nbgrader_config.py (docs/student_guide.md). On a shared server use a directory
+# every student can write to, e.g. "/srv/nbgrader/exchange".
+c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grucourse.course import ASSIGNMENTS, Course
 from grucourse.lab import LabServer, running_lab
@@ -26,59 +25,17 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-STUDENT = "alice"
-MANUAL_CELL = "why"
-
-
-def _graded_cell(source: str, grade_id: str, **flags: object) -> nbformat.NotebookNode:
-    cell = new_code_cell(source)
-    cell.metadata["nbgrader"] = {
-        "grade_id": grade_id, "schema_version": 3, "solution": False, "grade": False, "locked": False, **flags,
-    }
-    return cell
-
-
-def _source_notebook(assignment: str) -> nbformat.NotebookNode:
-    notebook = new_notebook(cells=[
-        new_markdown_cell(f"# {assignment}\nImplement `double`."),
-        _graded_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
-                     "double", solution=True),
-        _graded_cell("assert double(2) == 4", "double_tests", grade=True, points=2, locked=True),
-        _graded_cell(f"answer_{MANUAL_CELL} = None\n### BEGIN SOLUTION\nanswer_{MANUAL_CELL} = 'b'\n"
-                     "### END SOLUTION", MANUAL_CELL, solution=True, grade=True, points=1),
-    ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
-
-
-def _nbgrader(course: Course, *args: str) -> None:
-    subprocess.run(["nbgrader", *args], cwd=course.root, check=True, capture_output=True)
-
-
-def build_graded_course(course: Course) -> None:
-    """A small course with the four assignment names, released, submitted and autograded by nbgrader."""
-    (course.root / "nbgrader_config.py").write_text(
-        "c = get_config()\nc.CourseDirectory.course_id = 'gru'\n"
-        f"c.Exchange.root = {str(course.root / 'exchange')!r}\n"
-    )
-    (course.root / "exchange").mkdir()
-    for assignment in ASSIGNMENTS:
-        course.source_notebook(assignment).parent.mkdir(parents=True)
-        nbformat.write(_source_notebook(assignment), course.source_notebook(assignment))
-        _nbgrader(course, "generate_assignment", assignment, "--force")
-        submitted = nbformat.read(course.release_notebook(assignment), as_version=4)
-        submitted.cells[1].source = "def double(x):\n    return x + x"
-        submitted.cells[3].source = f"answer_{MANUAL_CELL} = 'b'"
-        course.submission(STUDENT, assignment).parent.mkdir(parents=True)
-        nbformat.write(submitted, course.submission(STUDENT, assignment))
-        _nbgrader(course, "autograde", assignment)
+GOOD, BUGGY = "student01", "student02"  # the demo's correct student and its update-gate-role bug
+QUIZ = "quiz_introduction"
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    course = Course.at(tmp_path_factory.mktemp("graded_course"))
-    build_graded_course(course)
-    return course
+    """The project's demo: the real assignments, a small simulated class, graded by the judge."""
+    root = tmp_path_factory.mktemp("demo") / "course"
+    subprocess.run(["grucourse", "--course", str(root), "demo", "--students", "3"],
+                   check=True, capture_output=True, timeout=900)
+    return Course.at(root)
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +66,18 @@ def _screenshot(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def _open_submissions(page, lab: LabServer, assignment: str):
-    """The Manual Grading list of one notebook, names shown; returns the student's row."""
+def _submission_row(page, lab: LabServer, assignment: str, student: str):
+    """The student's row in formgrader's Manual Grading list of one notebook, names shown."""
     page.goto(lab.url(f"formgrader/gradebook/{assignment}/{assignment}"))
     page.locator("#main-table a.name-hidden").first.wait_for()  # rows arrive after the page loads
     page.get_by_role("button", name="Show All Names").click()
-    return page.locator("#main-table tr", has=page.get_by_role("link", name=STUDENT, exact=True))
+    return page.locator("#main-table tr", has=page.get_by_role("link", name=student, exact=True))
+
+
+def _open_submission(page, lab: LabServer, assignment: str, student: str) -> None:
+    """Formgrader's grading page of one submission, with its grades and comments loaded."""
+    _submission_row(page, lab, assignment, student).get_by_role("link", name=student, exact=True).click()
+    page.wait_for_load_state("networkidle")
 
 
 def _type_and_save(page, selector: str, text: str, kind: str) -> None:
@@ -131,47 +94,73 @@ def _gradebook(course: Course):
     return Gradebook(course.db_url)
 
 
-def test_formgrader_lists_the_four_assignments_with_their_submission(page, lab: LabServer) -> None:
+def _stored_score(course: Course, assignment: str, student: str) -> tuple[float, float]:
+    with _gradebook(course) as gradebook:
+        stored = gradebook.find_submission_notebook(assignment, assignment, student)
+        return stored.score, stored.max_score
+
+
+def _first_answer_cell(course: Course, assignment: str) -> str:
+    """grade_id of the first manually gradable answer cell (solution and grade) of the source."""
+    source = nbformat.read(course.source_notebook(assignment), as_version=4)
+    return next(cell.metadata["nbgrader"]["grade_id"] for cell in source.cells
+                if cell.metadata.get("nbgrader", {}).get("solution") and cell.metadata["nbgrader"].get("grade"))
+
+
+def test_formgrader_lists_the_four_assignments_with_their_submissions(page, lab: LabServer) -> None:
     page.goto(lab.url("formgrader"))
     expect = playwright_api.expect
     for assignment in ASSIGNMENTS:
         row = page.locator("tr", has=page.get_by_role("link", name=assignment, exact=True))
         expect(row).to_be_visible()
-        expect(row.locator("td.num-submissions")).to_have_text("1")
+        expect(row.locator("td.num-submissions")).to_have_text("3")
     _screenshot(page, "formgrader_assignments")
 
 
-def test_formgrader_shows_the_autograded_score(page, lab: LabServer, course: Course) -> None:
-    assignment = "gru_gates"
-    with _gradebook(course) as gradebook:
-        stored = gradebook.find_submission_notebook(assignment, assignment, STUDENT)
-        score, max_score = stored.score, stored.max_score
-    assert max_score == 3 and score == 2, "the fixture's submission passes the tests and leaves the manual cell"
-    row = _open_submissions(page, lab, assignment)
+@pytest.mark.parametrize("student", [GOOD, BUGGY])
+def test_formgrader_shows_the_autograded_score(page, lab: LabServer, course: Course, student: str) -> None:
+    score, max_score = _stored_score(course, "gru_gates", student)
+    assert (score == max_score) == (student == GOOD), "the demo's correct student has every point, the buggy one not"
+    row = _submission_row(page, lab, "gru_gates", student)
     playwright_api.expect(row.locator("td.score")).to_have_text(f"{score:g} / {max_score:g}")
-    _screenshot(page, "formgrader_submission_scores")
+    _screenshot(page, f"formgrader_gru_gates_scores")
+
+
+def test_formgrader_shows_the_judges_hint_to_the_grader(page, lab: LabServer) -> None:
+    _open_submission(page, lab, "gru_gates", BUGGY)
+    playwright_api.expect(page.get_by_text("the update gate has the opposite role").first).to_be_visible()
+    _screenshot(page, "formgrader_buggy_submission")
 
 
 def test_manual_grade_and_comment_are_stored_in_the_gradebook(page, lab: LabServer, course: Course) -> None:
-    assignment = "quiz_introduction"
-    comment = "Right key, but say why the update gate keeps the old state."
-    _open_submissions(page, lab, assignment).get_by_role("link", name=STUDENT, exact=True).click()
-    page.wait_for_load_state("networkidle")  # grades and comments load after the page
-    _type_and_save(page, f"input.score#{MANUAL_CELL}", "0.5", "grade")
-    _type_and_save(page, f"textarea#{MANUAL_CELL}-comment", comment, "comment")
+    cell = _first_answer_cell(course, QUIZ)
+    comment = "Right idea; say which Jacobian product shrinks."
+    with _gradebook(course) as gradebook:
+        before = gradebook.find_grade(cell, QUIZ, QUIZ, GOOD).score
+    total_before, _ = _stored_score(course, QUIZ, GOOD)
+    _open_submission(page, lab, QUIZ, GOOD)
+    _type_and_save(page, f"input.score#{cell}", "0.5", "grade")
+    _type_and_save(page, f"textarea#{cell}-comment", comment, "comment")
     _screenshot(page, "formgrader_manual_grade")
     with _gradebook(course) as gradebook:
-        grade = gradebook.find_grade(MANUAL_CELL, assignment, assignment, STUDENT)
-        stored_comment = gradebook.find_comment(MANUAL_CELL, assignment, assignment, STUDENT)
-        assert grade.manual_score == 0.5
-        assert stored_comment.manual_comment == comment
-        assert gradebook.find_submission_notebook(assignment, assignment, STUDENT).score == 2.5
+        assert gradebook.find_grade(cell, QUIZ, QUIZ, GOOD).manual_score == 0.5
+        assert gradebook.find_comment(cell, QUIZ, QUIZ, GOOD).manual_comment == comment
+    total_after, _ = _stored_score(course, QUIZ, GOOD)
+    assert total_after == pytest.approx(total_before - before + 0.5)
 
 
-def test_released_notebook_opens_in_jupyterlab(page, lab: LabServer) -> None:
+def test_released_notebook_opens_in_jupyterlab_with_nbgrader_tools(page, lab: LabServer) -> None:
     page.goto(lab.url("lab/tree/release/gru_gates/gru_gates.ipynb?reset"))
     notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
-    playwright_api.expect(notebook.locator(".jp-Cell").first).to_contain_text("Implement double")
-    playwright_api.expect(notebook).to_contain_text("YOUR CODE HERE")
-    playwright_api.expect(notebook).not_to_contain_text("return 2 * x")
+    expect = playwright_api.expect
+    expect(notebook.locator(".jp-Cell").first).to_contain_text("GRU gates")
+    expect(notebook).to_contain_text("def hidden_state(H_prev, Z_t, H_tilde):")
+    expect(notebook).to_contain_text("YOUR CODE HERE")
+    expect(page.get_by_role("button", name="Validate")).to_be_visible()
     _screenshot(page, "lab_released_notebook")
+    page.get_by_role("menuitem", name="Nbgrader").click()
+    page.get_by_role("menuitem", name="Formgrader").click()
+    formgrader = page.frame_locator("iframe").first
+    expect(formgrader.get_by_role("heading", name="Manage Assignments")).to_be_visible()
+    expect(formgrader.get_by_role("link", name="gru_bptt", exact=True)).to_be_visible()
+    _screenshot(page, "lab_formgrader_panel")
