@@ -10,11 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from copydetect import compare_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grucourse.cli import main
 from grucourse.course import Course
 from grucourse.gru import reference
 from grucourse.similarity import planted
+from grucourse.similarity.code import code_cells, student_code
 from grucourse.similarity.detect import Options, rank
 from grucourse.similarity.fingerprints import Settings, boilerplate_hashes, document
 from grucourse.similarity.overlap import _longest_true_run, overlaps
@@ -98,6 +101,37 @@ def test_overlap_equals_copydetect_compare_files():
             _, (sim_a, sim_b), _ = compare_files(a.fingerprint, b.fingerprint)
             assert (fast[i, j], fast[j, i]) == pytest.approx((sim_a, sim_b), abs=1e-12), (a.label, b.label)
     assert fast.max() == 1.0 and 0 < np.median(fast[fast > 0]) < 1  # a mix, not a degenerate corpus
+
+
+_LINES = st.sampled_from([
+    "x = np.tanh(a @ b + c)", "y = sigmoid(x)", "for t in range(T):", "    h = step(h, X[t])",
+    "out.append(h)", "return np.stack(out)", "z = 1.0 / (1.0 + np.exp(-x))", "H[t] = h", "p = params",
+])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_LINES, min_size=1, max_size=25), min_size=2, max_size=5))
+def test_overlap_equals_copydetect_on_random_documents(documents):
+    docs = [_fingerprint(str(i), "\n".join(lines)) for i, lines in enumerate(documents)]
+    fast = overlaps([d.fingerprint.hash_idx for d in docs], 25).similarity
+    for i, a in enumerate(docs):
+        for j, b in enumerate(docs):
+            if i < j:
+                _, (sim_a, sim_b), _ = compare_files(a.fingerprint, b.fingerprint)
+                assert (fast[i, j], fast[j, i]) == pytest.approx((sim_a, sim_b), abs=1e-12)
+
+
+def test_code_cells_drop_ipython_lines_and_accept_line_lists(tmp_path):
+    notebook = {"cells": [
+        {"cell_type": "code", "source": ["%timeit f()\n", "x = 1\n", "!pip install numpy\n"]},
+        {"cell_type": "markdown", "source": "x = 2"},
+        {"cell_type": "code", "source": "%%time"},
+        {"cell_type": "code", "source": "y = 3"},
+    ], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert code_cells(path) == ["x = 1", "y = 3"]
+    assert student_code(path, ["y = 3"]) == "x = 1"
 
 
 @pytest.mark.parametrize("seed", range(5))
