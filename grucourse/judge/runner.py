@@ -72,6 +72,7 @@ class NotebookRunner:
         self.skipped: set[int] = set()
         self.starts = 0
         self.broken = ""
+        self.poisoned: dict[str, str] = {}
         self.worker: WorkerProcess | None = None
 
     def run_cells(self) -> dict[int, CellRun]:
@@ -80,7 +81,11 @@ class NotebookRunner:
         return self.runs
 
     def call(self, message: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        """Sends one call request and returns the worker's reply; raises WorkerGone."""
+        """Sends one call request and returns the worker's reply; raises WorkerGone. A function
+        that ended the worker once is not called again, so each costs at most one restart."""
+        name = str(message.get("name"))
+        if name in self.poisoned:
+            raise WorkerGone(f"{self.poisoned[name]} (in an earlier check; not called again)")
         if self.worker is None:
             self._boot(record=False)
         if self.worker is None:
@@ -92,7 +97,8 @@ class NotebookRunner:
         except WorkerGone as gone:
             self._note_output()
             self.worker = None
-            self.log.append(f"call {message.get('name')!r}: {gone}")
+            self.poisoned[name] = str(gone)
+            self.log.append(f"call {name!r}: {gone}")
             raise
 
     def close(self) -> None:

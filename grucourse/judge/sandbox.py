@@ -6,7 +6,8 @@ directory, no network, a private pid namespace (so killing it leaves no process 
 runs as uid/gid 65534 without capabilities. rlimits (via `prlimit`) bound CPU time, address
 space, processes, file size and open files. The wall-clock limits are enforced by the caller
 (`Sandbox` only holds their configuration so that `nbgrader_config.py` can set every limit in
-one place).
+one place). Without bubblewrap only the rlimits apply, with a loud warning, unless
+`require_isolation` makes that an error.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class Sandbox(LoggingConfigurable):
     max_processes = Int(64, help="RLIMIT_NPROC of the sandbox uid (bounds fork bombs)").tag(config=True)
     max_open_files = Int(256, help="RLIMIT_NOFILE").tag(config=True)
     max_file_mb = Int(64, help="largest file (RLIMIT_FSIZE) and size of each private tmpfs (MiB)").tag(config=True)
-    max_restarts = Int(3, help="times a crashed worker is restarted for later checks").tag(config=True)
+    max_restarts = Int(10, help="times a crashed worker is restarted for later checks").tag(config=True)
     require_isolation = Bool(False, help="refuse to run student code without bubblewrap").tag(config=True)
 
     def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> "Jail":
@@ -54,9 +55,9 @@ class Sandbox(LoggingConfigurable):
             if self.require_isolation:
                 raise IsolationUnavailable("bubblewrap sandbox unavailable and Sandbox.require_isolation is set")
             self.log.warning("SANDBOX UNAVAILABLE: running student code with rlimits only, NOT isolated")
-        command = self._drop_privileges() + self._prlimit() + argv
+        command = self._prlimit() + argv
         if isolated:
-            command = bubblewrap_prefix(read_only, self.max_file_mb) + command
+            command = bubblewrap_prefix(read_only, self.max_file_mb) + self._drop_privileges() + command
         scratch = None if isolated else _scratch_dir()
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -67,7 +68,7 @@ class Sandbox(LoggingConfigurable):
     def _prlimit(self) -> list[str]:
         return [
             shutil.which("prlimit") or "/usr/bin/prlimit",
-            f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}", f"--nproc={self.max_processes}",
+            f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}:{self.cpu_seconds + 1}", f"--nproc={self.max_processes}",
             f"--fsize={self.max_file_mb * 2**20}", f"--nofile={self.max_open_files}", "--core=0", "--",
         ]
 
@@ -173,7 +174,4 @@ def isolation_available() -> bool:
 
 def _scratch_dir() -> str:
     """A fresh work directory per process when there is no sandbox to provide one."""
-    directory = tempfile.mkdtemp(prefix="grucourse-nosandbox-")
-    if os.geteuid() == 0:
-        os.chown(directory, NOBODY, NOBODY)
-    return directory
+    return tempfile.mkdtemp(prefix="grucourse-nosandbox-")

@@ -1,0 +1,155 @@
+"""The sandbox really isolates: no host files, no network, no writes outside its private
+directories, limits that fire (and say which), and nothing left running afterwards."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from grucourse.judge import sandbox as sandbox_module
+from grucourse.judge.runner import CellRun, NotebookRunner
+from grucourse.judge.sandbox import IsolationUnavailable, Sandbox
+
+pytestmark = pytest.mark.skipif(not sandbox_module.isolation_available(), reason="bubblewrap cannot run here")
+
+
+def run(*cells: str, **limits) -> tuple[list[CellRun], list[str]]:
+    log: list[str] = []
+    runner = NotebookRunner(list(enumerate(cells)), Sandbox(**limits), log)
+    try:
+        runs = runner.run_cells()
+    finally:
+        runner.close()
+    return [runs[i] for i in range(len(cells))], log
+
+
+def host_processes_with(marker: str) -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(f"{pid}: {cmdline}")
+    return found
+
+
+def test_student_code_sees_no_host_files_no_network_and_runs_as_nobody(tmp_path: Path) -> None:
+    secret = tmp_path / "gradebook.db"
+    secret.write_text("secret")
+    repo_file = Path(__file__).resolve()
+    [cell], _ = run(f"""
+import os, socket
+print("uid", os.getuid(), os.getgid())
+for path in [{str(secret)!r}, {str(repo_file)!r}, "/etc/passwd", "/root/.bashrc", "/proc/1/environ"]:
+    try:
+        open(path).read(); print("READ", path)
+    except OSError as exc:
+        print("blocked", type(exc).__name__)
+for host in ["127.0.0.1", "1.1.1.1"]:
+    try:
+        socket.create_connection((host, 80), timeout=1); print("CONNECTED", host)
+    except OSError as exc:
+        print("offline", type(exc).__name__)
+""")
+    assert cell.error is None, cell.error
+    assert "uid 65534 65534" in cell.stdout
+    assert "READ" not in cell.stdout and cell.stdout.count("blocked") == 5
+    assert "CONNECTED" not in cell.stdout and cell.stdout.count("offline") == 2
+
+
+def test_writes_succeed_only_in_the_private_work_and_tmp_dirs(tmp_path: Path) -> None:
+    import numpy
+
+    targets = [str(Path(numpy.__file__).parent / "evil.py"), "/usr/evil", str(tmp_path / "evil"), "/evil"]
+    [cell], _ = run(f"""
+for path in {targets!r} + ["/work/ok", "/tmp/ok"]:
+    try:
+        open(path, "w").write("x"); print("WROTE", path)
+    except OSError as exc:
+        print("refused", path)
+""")
+    assert cell.stdout.count("refused") == 4 and "WROTE /work/ok" in cell.stdout and "WROTE /tmp/ok" in cell.stdout
+    assert not (Path(numpy.__file__).parent / "evil.py").exists() and not (tmp_path / "evil").exists()
+
+
+def test_memory_limit_gives_a_memory_error_and_later_cells_still_run() -> None:
+    cells, _ = run("block = bytearray(3 * 1024 ** 3)", "print('alive')", memory_mb=512)
+    assert cells[0].error is not None and cells[0].error[0] == "MemoryError"
+    assert cells[1].stdout == "alive\n"
+
+
+@pytest.mark.slow
+def test_cpu_limit_is_named_and_the_next_cell_runs_in_a_fresh_worker() -> None:
+    cells, log = run("while True:\n    pass", "print('after')", cpu_seconds=1, cell_timeout=30)
+    assert "CPU time limit (1 s) exceeded" in cells[0].note
+    assert cells[1].stdout == "after\n"
+    assert any("CPU time limit" in line for line in log)
+
+
+def test_wall_clock_limit_kills_a_sleeping_cell_and_leaves_no_process() -> None:
+    marker = f"{time.time_ns() % 10**9}.25"
+    start = time.monotonic()
+    cells, _ = run(
+        "import subprocess\n"
+        f"daemon = subprocess.Popen(['/bin/sleep', '{marker}'], start_new_session=True)\n"
+        f"import os\nif os.fork() == 0:\n    os.setsid()\n    os.execv('/bin/sleep', ['sleep', '{marker}'])",
+        "import time\ntime.sleep(60)",
+        "print('next')",
+        cell_timeout=1.5,
+    )
+    assert time.monotonic() - start < 20
+    assert "the 1.5 s cell time limit reached" in cells[1].note
+    assert cells[2].stdout == "next\n"
+    time.sleep(0.5)
+    assert host_processes_with(marker) == []
+
+
+def test_fork_bomb_is_bounded_by_the_process_limit() -> None:
+    [cell], _ = run("""
+import os
+children = 0
+try:
+    for _ in range(200):
+        if os.fork() == 0:
+            import time; time.sleep(30); os._exit(0)
+        children += 1
+except OSError as exc:
+    print("stopped after", children, type(exc).__name__)
+""", max_processes=16)
+    assert "stopped after" in cell.stdout
+    assert int(cell.stdout.split()[2]) < 16
+
+
+def test_output_is_capped_and_the_drop_is_reported() -> None:
+    cells, log = run("print('x' * 5_000_000)", "import os\nfor _ in range(200):\n    os.write(1, b'y' * 50_000)",
+                     max_output_bytes=10_000)
+    assert len(cells[0].stdout) == 10_000 and "characters dropped" in cells[0].note
+    raw = [line for line in log if line.startswith("raw sandbox output")]
+    assert raw and "bytes dropped" in raw[0] and len(raw[0]) < 11_000
+
+
+def test_file_size_and_tmpfs_limits() -> None:
+    [cell], _ = run("""
+for path in ["/work/big", "/tmp/big"]:
+    try:
+        with open(path, "wb") as f:
+            f.write(b"z" * (32 * 2**20))
+        print("WROTE", path)
+    except OSError as exc:
+        print("limited", exc.errno)
+""", max_file_mb=8)
+    assert cell.stdout.count("limited") == 2
+
+
+def test_without_bubblewrap_it_refuses_or_warns_loudly(monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(sandbox_module, "isolation_available", lambda: False)
+    with pytest.raises(IsolationUnavailable):
+        run("print(1)", require_isolation=True)
+    [cell], _ = run("import resource\nprint(resource.getrlimit(resource.RLIMIT_NPROC))", max_processes=77)
+    assert cell.stdout == "(77, 77)\n"
+    assert "SANDBOX UNAVAILABLE" in caplog.text
