@@ -36,3 +36,10 @@ c.Sandbox.require_isolation = False
 # ~/.jupyter/nbgrader_config.py (docs/student_guide.md). On a shared server use a directory
 # every student can write to, e.g. "/srv/nbgrader/exchange".
 c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
+
+# --- Quizzes (docs/quizzes.md) --------------------------------------------------------------
+# Quiz answer cells are released as `answer_<id> = None` instead of nbgrader's code stub; the
+# preprocessor acts on quiz_* assignments only.
+from grucourse.quiz.preprocessors import generate_assignment_preprocessors  # noqa: E402
+
+c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()

@@ -2,30 +2,38 @@
 from __future__ import annotations
 
 import json
+import shutil
 
+import nbformat
 import pytest
 
 from grucourse.course import Course
 from grucourse.quiz.grade import current_quiz
 from grucourse.release import generate
-from test_quiz_fixtures import quiz_course  # noqa: F401  (fixture)
+from test_quiz_fixtures import REPO, quiz_course  # noqa: F401  (fixture)
 
-CONFIG = """\
-from grucourse.quiz.preprocessors import generate_assignment_preprocessors
-c = get_config()
-c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
-"""
+QUIZZES = ("quiz_introduction", "quiz_lstm_vs_gru")
+
+
+def use_course_config(course: Course) -> None:
+    """The repository's nbgrader_config.py, which registers the quiz preprocessor."""
+    shutil.copy2(REPO.root / "nbgrader_config.py", course.root / "nbgrader_config.py")
+
+
+@pytest.mark.parametrize("assignment", QUIZZES)
+def test_committed_release_has_answer_stubs_and_no_key(assignment: str) -> None:
+    released = nbformat.read(REPO.release_notebook(assignment), as_version=4)
+    check_notebook(REPO, assignment, released)
 
 
 @pytest.mark.slow
 def test_release_keeps_answer_stubs_and_no_key(quiz_course: Course) -> None:
-    (quiz_course.root / "nbgrader_config.py").write_text(CONFIG)
-    for assignment in ("quiz_introduction", "quiz_lstm_vs_gru"):
-        check_release(quiz_course, assignment)
+    use_course_config(quiz_course)
+    for assignment in QUIZZES:
+        check_notebook(quiz_course, assignment, generate(quiz_course, assignment))
 
 
-def check_release(quiz_course: Course, assignment: str) -> None:
-    released = generate(quiz_course, assignment)
+def check_notebook(quiz_course: Course, assignment: str, released: nbformat.NotebookNode) -> None:
     graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells
               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
     quiz = current_quiz(quiz_course, assignment)
@@ -38,10 +46,9 @@ def check_release(quiz_course: Course, assignment: str) -> None:
 @pytest.mark.slow
 def test_code_assignments_keep_nbgrader_stubs(quiz_course: Course) -> None:
     """The preprocessor only acts on quizzes: a code assignment still gets nbgrader's stub."""
-    import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    (quiz_course.root / "nbgrader_config.py").write_text(CONFIG)
+    use_course_config(quiz_course)
     cell = new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
     cell.metadata["nbgrader"] = {"grade": False, "grade_id": "f", "locked": False, "schema_version": 3,
                                  "solution": True, "task": False}
