@@ -8,18 +8,7 @@ from nbgrader.api import Gradebook
 
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
-
-
-def solved(course: Course, assignment: str) -> nbformat.NotebookNode:
-    """The released notebook with every solution cell filled in from the instructor's source."""
-    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
-              for c in nbformat.read(course.source_notebook(assignment), as_version=4).cells}
-    nb = nbformat.read(course.release_notebook(assignment), as_version=4)
-    for cell in nb.cells:
-        nbgrader = cell.metadata.get("nbgrader", {})
-        if nbgrader.get("solution"):
-            cell.source = source[nbgrader["grade_id"]]
-    return nb
+from grucourse.simulate import make_submission
 
 
 def submit(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode | bytes,
@@ -37,10 +26,10 @@ def code_class(root: Path, assignment: str = "gru_gates", correct: int = 2) -> C
     """A course copy with correct, blank, corrupt and misnamed submissions of one code assignment."""
     course = copy_course(root)
     for i in range(correct):
-        submit(course, f"ok{i}", assignment, solved(course, assignment))
-    submit(course, "blank", assignment, nbformat.read(course.release_notebook(assignment), as_version=4))
+        submit(course, f"ok{i}", assignment, make_submission(course, assignment, "correct", f"ok{i}"))
+    submit(course, "blank", assignment, make_submission(course, assignment, "blank", "blank"))
     submit(course, "corrupt", assignment, b'{"cells": [ this is not json')
-    submit(course, "renamed", assignment, solved(course, assignment), name="my_work.ipynb")
+    submit(course, "renamed", assignment, make_submission(course, assignment, "correct", "renamed"), name="my_work.ipynb")
     return course
 
 

@@ -1,0 +1,126 @@
+"""Class grading: `grucourse grade` against serial plain `nbgrader autograde`, same run, same machine.
+
+1. 40 code submissions of gru_gates (correct, one typical bug each, blank), graded
+   a) by `nbgrader autograde` with nbgrader's STOCK preprocessors (a kernel per notebook running
+      the visible test cells: the baseline), in a course copy whose nbgrader_config.py is stock;
+   b) by `grucourse grade` (sandboxed judge on a Dask LocalCluster, gradebook, autograded/).
+   Prints both wall times and the speed-up.
+2. A class of 500 quiz submissions graded by `grucourse grade`: throughput (submissions/minute)
+   and the peak RSS of the grading process (the single gradebook writer).
+Prints, never asserts. Usage: python benchmarks/bench_grading.py [--code 40] [--quiz 500] [--skip-baseline]
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from grucourse.course import Course
+from grucourse.pipeline.course_copy import copy_course
+
+STOCK_CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "gru_course"
+"""
+
+
+def code_class(course: Course, size: int) -> None:
+    from grucourse.simulate import PROFILES, make_submission
+
+    for i, profile in enumerate(islice(cycle(["correct", *PROFILES["gru_gates"]]), size)):
+        write(course, f"s{i:03d}", "gru_gates", make_submission(course, "gru_gates", profile, f"s{i:03d}"))
+
+
+def quiz_class(course: Course, size: int) -> None:
+    from grucourse.quiz.simulate import make_quiz_submission
+
+    rng = np.random.default_rng(0)
+    for i in range(size):
+        student = f"q{i:04d}"
+        write(course, student, "quiz_introduction",
+              make_quiz_submission(course, "quiz_introduction", student, rng, rng.uniform(0.2, 1.0)))
+
+
+def write(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode) -> None:
+    path = course.submission(student, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (kB, VmHWM sampled from /proc) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM"))
+                peak[0] = max(peak[0], int(line.split()[1]))
+            except (OSError, StopIteration):
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = proc.communicate()
+    sampler.join()
+    if proc.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
+    return time.perf_counter() - start, peak[0]
+
+
+def grucourse(course: Course, *args: str) -> list[str]:
+    return [sys.executable, "-m", "grucourse.cli", "--course", str(course.root), "grade", *args]
+
+
+def bench_code(tmp: Path, size: int, baseline: bool) -> None:
+    ours = copy_course(tmp / "ours")
+    code_class(ours, size)
+    ours_s, _ = timed(grucourse(ours, "gru_gates"), ours.root)
+    print(f"grucourse grade:           {size} code submissions in {ours_s:7.1f} s")
+    if not baseline:
+        return
+    stock = copy_course(tmp / "stock")
+    (stock.root / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock.root)))
+    subprocess.run(["nbgrader", "generate_assignment", "gru_gates", "--force", "--log-level=ERROR"],
+                   cwd=stock.root, check=True)
+    code_class(stock, size)
+    stock_s, _ = timed(["nbgrader", "autograde", "gru_gates", "--log-level=ERROR"], stock.root)
+    print(f"nbgrader autograde (stock): {size} code submissions in {stock_s:7.1f} s")
+    print(f"speed-up: {stock_s / ours_s:.1f}x")
+
+
+def bench_quiz(tmp: Path, size: int) -> None:
+    course = copy_course(tmp / "quiz")
+    quiz_class(course, size)
+    seconds, peak_kb = timed(grucourse(course, "quiz_introduction"), course.root)
+    print(f"grucourse grade:           {size} quiz submissions in {seconds:7.1f} s "
+          f"= {60 * size / seconds:.0f} per minute; grader peak RSS {peak_kb / 1024:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--code", type=int, default=40, help="code submissions (default 40)")
+    parser.add_argument("--quiz", type=int, default=500, help="quiz submissions (default 500)")
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run stock nbgrader autograde")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        if args.code:
+            bench_code(Path(tmp), args.code, not args.skip_baseline)
+        if args.quiz:
+            bench_quiz(Path(tmp), args.quiz)
+
+
+if __name__ == "__main__":
+    main()
