@@ -62,8 +62,8 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-def _screenshot(page: object, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def _screenshot(page: object, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def _submission_row(page, lab: LabServer, assignment: str, student: str):
@@ -123,13 +123,15 @@ def test_formgrader_shows_the_autograded_score(page, lab: LabServer, course: Cou
     assert (score == max_score) == (student == GOOD), "the demo's correct student has every point, the buggy one not"
     row = _submission_row(page, lab, "gru_gates", student)
     playwright_api.expect(row.locator("td.score")).to_have_text(f"{score:g} / {max_score:g}")
-    _screenshot(page, f"formgrader_gru_gates_scores")
+    _screenshot(page, f"formgrader_gru_gates_{student}")
 
 
 def test_formgrader_shows_the_judges_hint_to_the_grader(page, lab: LabServer) -> None:
     _open_submission(page, lab, "gru_gates", BUGGY)
-    playwright_api.expect(page.get_by_text("the update gate has the opposite role").first).to_be_visible()
-    _screenshot(page, "formgrader_buggy_submission")
+    hint = page.get_by_text("the update gate has the opposite role").first
+    playwright_api.expect(hint).to_be_visible()
+    hint.scroll_into_view_if_needed()
+    _screenshot(page, "formgrader_buggy_submission", full_page=False)
 
 
 def test_manual_grade_and_comment_are_stored_in_the_gradebook(page, lab: LabServer, course: Course) -> None:

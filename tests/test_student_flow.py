@@ -40,6 +40,11 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     return done.stdout + done.stderr
 
 
+def run_block(block: str, home: Path, env: dict[str, str]) -> list[str]:
+    """Type a guide's command block line by line in the student's home; each command's output."""
+    return [run(shlex.split(line, comments=True), cwd=home, env=env) for line in block.splitlines() if line.strip()]
+
+
 def student_env(home: Path) -> dict[str, str]:
     """A student account: own home, none of this machine's Jupyter settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
@@ -68,32 +73,36 @@ def test_student_guide_fetch_validate_submit_then_collect_and_grade(tmp_path: Pa
     write_student_config(home, exchange)
     env = student_env(home)
 
+    run(["grucourse", "build", ASSIGNMENT], cwd=course.root)
     run(["nbgrader", "release_assignment", ASSIGNMENT], cwd=course.root)
 
-    fetch, validate_and_submit = guide_blocks("bash")
-    outputs = [run(shlex.split(line, comments=True), cwd=home, env=env)
-               for line in fetch.splitlines() if line.strip()]
+    fetch, validate_and_submit, fetch_feedback = guide_blocks("bash")
+    outputs = run_block(fetch, home, env)
     assert f"gru_course {ASSIGNMENT}" in outputs[0], "nbgrader list shows the released assignment"
     notebook = home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert notebook.read_bytes() == course.release_notebook(ASSIGNMENT).read_bytes()
 
     solve(notebook, course)
-    outputs = [run(shlex.split(line, comments=True), cwd=home, env=env)
-               for line in validate_and_submit.splitlines() if line.strip()]
+    outputs = run_block(validate_and_submit, home, env)
     assert "Success! Your notebook passes all the tests." in outputs[0]
     assert re.search(rf"gru_course {STUDENT} {ASSIGNMENT} \d{{4}}-", outputs[2]), "list --inbound shows the submission"
 
     run(["nbgrader", "collect", ASSIGNMENT], cwd=course.root)
     submitted = nbformat.read(course.submission(STUDENT, ASSIGNMENT), as_version=4)
     assert submitted == nbformat.read(notebook, as_version=4)
-    run(["grucourse", "grade", ASSIGNMENT], cwd=course.root)
-
+    run(["nbgrader", "autograde", ASSIGNMENT], cwd=course.root)
     from nbgrader.api import Gradebook
 
     with Gradebook(course.db_url) as gradebook:
         stored = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, STUDENT)
         assert stored.max_score > 0
         assert stored.score == stored.max_score, "a correct solution gets every point"
+
+    run(["nbgrader", "generate_feedback", ASSIGNMENT], cwd=course.root)
+    run(["nbgrader", "release_feedback", ASSIGNMENT], cwd=course.root)
+    run_block(fetch_feedback, home, env)
+    (page,) = (home / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    assert f"{ASSIGNMENT} (Score: {stored.max_score:.1f} / {stored.max_score:.1f})" in page.read_text()
 
 
 def test_unfinished_notebook_fails_validation(tmp_path: Path) -> None:
