@@ -20,7 +20,7 @@ def make_problem(rng: np.random.Generator, T: int, n: int, d: int, h: int, bias:
     params = ref.init_params(d, h, rng, (h,) if bias == "flat" else (1, h), reset_after_bias=True)
     params = {k: v * 2.0 for k, v in params.items()}  # larger than PyTorch's init, so gates vary
     X = scale * rng.standard_normal((T, n, d))
-    H0 = rng.standard_normal((n, h))
+    H0 = scale * rng.standard_normal((n, h))
     dH = rng.standard_normal((T, n, h))
     return X, H0, params, dH
 
@@ -214,6 +214,8 @@ def test_clip_gradients_scales_all_tensors_by_one_factor():
         np.testing.assert_array_equal(grads[k], saved[k])
         np.testing.assert_allclose(clipped[k], grads[k] / 4, rtol=1e-14)
     assert np.sqrt(sum(np.sum(v**2) for v in clipped.values())) <= norm / 4 * (1 + 1e-12)
+    barely = ref.clip_gradients(grads, norm * 0.99)
+    np.testing.assert_allclose(barely["b_r"], grads["b_r"] * 0.99, rtol=1e-14)
     kept = ref.clip_gradients(grads, norm * 2)
     for k in grads:
         np.testing.assert_array_equal(kept[k], grads[k])
