@@ -8,6 +8,8 @@ import nbformat
 import numpy as np
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grucourse.course import Course
 from grucourse.quiz.build import write_quiz_sources
@@ -194,3 +196,18 @@ def test_simulated_accuracy_is_respected(quiz_course: Course) -> None:
                for accuracy in (1.0, 0.5) for i in range(40)]
     full = [r.score == r.max_score for r in results]
     assert all(full[:40]) and 0 < sum(full[40:]) < 40
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sources=st.lists(st.one_of(
+    st.text(max_size=80),
+    st.builds(lambda v: f"answer_vanishing_gradient_cause = {v!r}",
+              st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                           lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner), max_leaves=6)),
+), max_size=6))
+def test_any_cell_text_gives_a_score_never_an_exception(quiz_course: Course, sources: list[str]) -> None:
+    nb = nbformat.read(quiz_course.source_notebook("quiz_introduction"), as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    result = grade_quiz_notebook(quiz_course, "fuzz", "quiz_introduction", nb)
+    assert 0 <= result.score <= result.max_score == 4
+    assert all(c.score in (0, c.max_score) and c.checks[0].message for c in result.cells.values())
