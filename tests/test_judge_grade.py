@@ -130,3 +130,20 @@ def test_graded_cell_without_hidden_tests_is_an_instructor_error(tmp_path: Path)
     tests.write_text("import nonexistent_module_xyz\n")
     with pytest.raises(GradingSetupError, match="do not load"):
         grade_submission(course, "s", toy.ASSIGNMENT, toy.submit(course, "s"))
+
+
+def test_library_assertion_messages_never_reach_the_student(tmp_path: Path) -> None:
+    course = toy.make_course(tmp_path)
+    tests = course.grading_tests / toy.ASSIGNMENT / "test_toy.py"
+    tests.write_text(tests.read_text() + '''
+
+@pytest.mark.grade_id("scale_tests")
+def test_scale_with_numpy_testing(student, rng):
+    x = rng.standard_normal(3) + 1000.123456
+    np.testing.assert_allclose(student.scale(x, 2.0), 3 * x)
+''')
+    result = grade_submission(course, "s", toy.ASSIGNMENT, toy.submit(course, "s"))
+    [failed] = [c for c in result.cells["scale_tests"].checks if not c.passed]
+    assert failed.message == "the returned values differ from the expected ones"
+    assert "1000.12" not in result.cells["scale_tests"].feedback()
+    assert any("Not equal to tolerance" in line for line in result.log)

@@ -7,6 +7,7 @@ gets `WorkerGone` with the reason, never a half-read state.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import os
@@ -30,9 +31,14 @@ class WorkerGone(RuntimeError):
     """The worker is dead (crashed, killed at a deadline or spoke garbage); `reason` says why."""
 
 
-@functools.cache
+_WORKER_DIRS: list[Path] = []
+
+
 def worker_dir() -> Path:
-    """A private read-only copy of the worker script and the protocol (once per process)."""
+    """A private read-only copy of the worker script and the protocol, made once per process
+    (again if a tmp cleaner removed it) and removed at exit."""
+    if _WORKER_DIRS and (_WORKER_DIRS[-1] / WORKER_NAME).is_file():
+        return _WORKER_DIRS[-1]
     directory = Path(tempfile.mkdtemp(prefix="grucourse-judge-"))
     here = Path(__file__).parent
     shutil.copyfile(here / "worker.py", directory / WORKER_NAME)
@@ -40,17 +46,21 @@ def worker_dir() -> Path:
     for path in directory.iterdir():
         path.chmod(0o644)
     directory.chmod(0o755)
+    if not _WORKER_DIRS:
+        atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _WORKER_DIRS])
+    _WORKER_DIRS.append(directory)
     return directory
 
 
-def _package_dirs() -> list[Path]:
+@functools.cache
+def _package_dirs() -> tuple[Path, ...]:
     """Where the worker's imports (numpy, IPython and their dependencies) live."""
     dirs = [Path(p) for p in site.getsitepackages() if Path(p).is_dir()]
     for name in ("numpy", "IPython"):
         spec = importlib.util.find_spec(name)
         if spec and spec.submodule_search_locations:
             dirs.append(Path(list(spec.submodule_search_locations)[0]).parent)
-    return list(dict.fromkeys(dirs))
+    return tuple(dict.fromkeys(dirs))
 
 
 WORKER_ENV = {

@@ -29,9 +29,10 @@ class GradingSetupError(RuntimeError):
 
 
 def _forget_modules(directory: Path) -> None:
+    prefix = f"{directory}{os.sep}"
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and Path(file).resolve().is_relative_to(directory):
+        if isinstance(file, str) and file.startswith(prefix):
             del sys.modules[name]
 
 
