@@ -82,12 +82,6 @@ class Run:
     secrets: dict[str, str]
     leftover: list[str]
 
-    def mark(self, attack: attacks.Attack) -> str:
-        return mark_for(self.token, attack)
-
-
-def mark_for(token: str, attack: attacks.Attack) -> str:
-    return f"gruatk{token}{attack.name.replace('_', '')}end"
 
 
 def _plant_secrets(course: kit.Course) -> dict[str, str]:
@@ -139,7 +133,7 @@ def run(tmp_path_factory) -> Run:
     outcomes: dict[str, Outcome] = {}
     with kit.Listener() as listener:
         for attack in ORDER + CONTROLS:
-            mark = mark_for(token, attack)
+            mark = kit.mark_for(token, attack.name)
             code = attack.render(mark=mark, course=course.root, repo=kit.REPO, port=listener.port)
             path = kit.submit(course, attack.name, kit.with_code(release, code, "all" if attack.is_control else attack.placement))
             before = kit.tree_digest(course.root)

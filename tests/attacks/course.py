@@ -78,13 +78,15 @@ def submit(course: Course, student: str, content: nbformat.NotebookNode | bytes,
 
 
 def tree_digest(root: Path, skip: tuple[str, ...] = GRADER_OUTPUT) -> dict[str, str]:
-    """sha256 of every file under `root` except the grader's own output directories."""
+    """sha256 of every file under `root` except the top-level entries named in `skip`."""
     digest = {}
     for dirpath, dirnames, filenames in os.walk(root):
         rel = Path(dirpath).relative_to(root)
         if rel.parts and rel.parts[0] in skip:
             continue
         for name in filenames:
+            if not rel.parts and name in skip:
+                continue
             path = Path(dirpath) / name
             digest[str(rel / name)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
@@ -96,6 +98,11 @@ def digest_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
     changes += [f"created {p}" for p in after if p not in before]
     changes += [f"modified {p}" for p in before if p in after and before[p] != after[p]]
     return sorted(changes)
+
+
+def mark_for(token: str, attack_name: str) -> str:
+    """The token an attack puts into the names of every file and process it creates."""
+    return f"gruatk{token}{attack_name.replace('_', '')}end"
 
 
 def marked_processes(mark: str) -> list[psutil.Process]:
