@@ -89,7 +89,8 @@ def run(a: argparse.Namespace) -> None:
     dH = rng.standard_normal((a.T, a.n, a.h))
 
     gru = torch_map.torch_gru(params, update="cho")
-    X_t, H0_t, dH_t = torch.from_numpy(X).requires_grad_(), torch.from_numpy(H0[None]).requires_grad_(), torch.from_numpy(dH)
+    X_t, H0_t = torch.from_numpy(X).requires_grad_(), torch.from_numpy(H0[None]).requires_grad_()
+    dH_t = torch.from_numpy(dH)
 
     def torch_run() -> None:
         for tensor in (X_t, H0_t, *gru.parameters()):
@@ -106,7 +107,8 @@ def run(a: argparse.Namespace) -> None:
     assert np.abs(plain[1] - engine("chapter", "before")()[0]).max() < 1e-10, "baseline disagrees with engine"
 
     print(f"T={a.T} n={a.n} d={a.d} h={a.h} float64, median of {a.repeats} runs of forward + backward")
-    print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}  torch threads={torch.get_num_threads()}")
+    coretype = os.environ.get("OPENBLAS_CORETYPE", "(unset)")
+    print(f"OPENBLAS_CORETYPE={coretype}  torch threads={torch.get_num_threads()}")
     for pool in threadpoolctl.threadpool_info():
         print(f"  {pool['internal_api']} {pool.get('version')} {pool.get('architecture')} "
               f"threads={pool['num_threads']} ({os.path.basename(pool['filepath'])})")

@@ -61,10 +61,13 @@ def test_sequence_is_the_chain_of_cells(update, reset):
     for X_t in X:
         R = ref.reset_gate(X_t, states[-1], p["W_r"], p["U_r"], p["b_r"])
         Z = ref.update_gate(X_t, states[-1], p["W_z"], p["U_z"], p["b_z"])
-        H_tilde = ref.candidate_hidden_state(X_t, states[-1], R, p["W_h"], p["U_h"], p["b_h"], reset=reset, b_hn=p["b_hn"])
+        H_tilde = ref.candidate_hidden_state(
+            X_t, states[-1], R, p["W_h"], p["U_h"], p["b_h"], reset=reset, b_hn=p["b_hn"]
+        )
         states.append(ref.hidden_state(states[-1], Z, H_tilde, update=update))
         assert states[-1].shape == (3, 5)
-        np.testing.assert_allclose(ref.gru_cell_forward(X_t, states[-2], params, **opts), states[-1], rtol=0, atol=1e-14)
+        cell = ref.gru_cell_forward(X_t, states[-2], params, **opts)
+        np.testing.assert_allclose(cell, states[-1], rtol=0, atol=1e-14)
     np.testing.assert_allclose(H, np.stack(states[1:]), rtol=0, atol=1e-14)
 
     dX, dH0, grads = ref.gru_backward(dH, X, H0, params, **opts)
@@ -241,7 +244,9 @@ def test_params_without_b_hn_and_bad_options():
     X, H0, params, dH = make_problem(rng, 2, 2, 3, 4)
     plain = {k: v for k, v in params.items() if k != "b_hn"}
     zero = {**params, "b_hn": np.zeros(4)}
-    np.testing.assert_array_equal(ref.gru_forward(X, H0, plain, reset="after"), ref.gru_forward(X, H0, zero, reset="after"))
+    np.testing.assert_array_equal(
+        ref.gru_forward(X, H0, plain, reset="after"), ref.gru_forward(X, H0, zero, reset="after")
+    )
     assert set(ref.gru_backward(dH, X, H0, plain, reset="after")[2]) == set(plain)
     with pytest.raises(ValueError, match="update"):
         ref.gru_forward(X, H0, params, update="keras")

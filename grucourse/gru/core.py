@@ -14,7 +14,8 @@ Speed at course sizes (T=50, n=32, h=64) is bound by per-call overhead and memor
 arithmetic. The per-step work therefore runs on transposed states (h, n): stacking the gates along
 the first axis keeps each gate a contiguous block, and ufuncs on contiguous blocks are several times
 faster than on column slices. The gates share one recurrent matmul per step, buffers are reused
-with ``out=``, and the arrays kept for BPTT are small per-step arrays.
+with ``out=``, and large temporaries are avoided: fresh memory from the OS costs page faults on
+every call, which at this size weigh as much as the arithmetic.
 """
 
 from __future__ import annotations
@@ -117,13 +118,19 @@ def forward(
     T, n, _ = X.shape
     h = wt.U_h.shape[0]
     H = np.empty((T, n, h))
-    cache = Cache(X, [np.array(np.asarray(H0, dtype=np.float64).T, order="C")], [], [], wt, update, reset)
+    # One buffer for everything BPTT keeps, step t holding gates (3h rows), mix (h) and state (h):
+    # a single allocation is recycled by malloc from call to call, where many would be handed back
+    # to the OS and cost page faults anew each time.
+    steps = np.empty((T, 5 * h, n))
+    np.matmul(wt.WT, X.transpose(0, 2, 1), out=steps[:, : 3 * h])  # input projections of all steps
+    steps[:, : 3 * h] += wt.b
+    H0T = np.array(np.asarray(H0, dtype=np.float64).T, order="C")
+    states, gates, mixes = [H0T, *steps[:, 4 * h :]], list(steps[:, : 3 * h]), list(steps[:, 3 * h : 4 * h])
+    cache = Cache(X, states, gates, mixes, wt, update, reset)
     rec = np.empty((3 * h, n))
     scratch = np.empty((h, n))
     for t in range(T):
-        Hp, m, H_t = cache.states[t], np.empty((h, n)), np.empty((h, n))
-        g = np.matmul(wt.WT, X[t].T)
-        g += wt.b
+        Hp, g, m, H_t = cache.states[t], cache.gates[t], cache.mixes[t], cache.states[t + 1]
         rz, r, z, ht = g[: 2 * h], g[:h], g[h : 2 * h], g[2 * h :]
         if reset == "before":
             np.matmul(wt.UT[: 2 * h], Hp, out=rec[: 2 * h])
@@ -147,9 +154,6 @@ def forward(
             H_t *= z
             H_t += ht
         H[t] = H_t.T
-        cache.states.append(H_t)
-        cache.gates.append(g)
-        cache.mixes.append(m)
     return H, cache
 
 
@@ -164,8 +168,7 @@ def backward(
     The gradients are keyed like the parameters plus ``b_hn`` (zero for ``reset="before"``, where it
     is unused); biases come back as (h,) and are reshaped to the caller's shapes by the API layer.
     Weight gradients are accumulated step by step: one big matmul over the sequence would need
-    (3h, T n) buffers that are fresh pages from the OS on every call, and their page faults cost
-    more than the extra small products.
+    (3h, T n) temporaries whose page faults cost more than the extra small products.
     """
     c, wt = cache, cache.weights
     dH = np.asarray(dH, dtype=np.float64)

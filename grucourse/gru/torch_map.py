@@ -48,7 +48,9 @@ def torch_gru(params: Mapping[str, np.ndarray], *, update: Update = "chapter") -
     return gru
 
 
-def _unpack(w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray, b_hn: np.ndarray, update: Update) -> dict[str, np.ndarray]:
+def _unpack(
+    w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray, b_hn: np.ndarray, update: Update
+) -> dict[str, np.ndarray]:
     h = w_hh.shape[1]
     s = _z_sign(update)
     out: dict[str, np.ndarray] = {}
