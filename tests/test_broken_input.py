@@ -205,3 +205,48 @@ def test_batch_with_broken_submissions_keeps_earlier_grades(tmp_path) -> None:
         assert student in output and filename in output, f"{student} / {filename} not named in:\n{output[-3000:]}"
     assert {"carol", "erin", "frank"} <= set(after), "every submission gets a gradebook row"
     assert after["carol"] == after["frank"] == 0
+
+
+def _grade_in_thread(course: kit.Course, student: str, path, seconds: float):
+    """The result, or None if grading had not finished after `seconds` (the thread is left blocked)."""
+    import threading
+
+    box = []
+    thread = threading.Thread(target=lambda: box.append(judge.grade_submission(course, student, kit.ASSIGNMENT, path)),
+                              daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return box[0] if box else None
+
+
+@pytest.mark.xfail(strict=True, reason="grucourse/judge/grade.py fingerprint() and judge/notebook.py read_notebook() "
+                   "follow a symlinked submission (Path.read_bytes): a link to a classmate's notebook gets the "
+                   "classmate's full score and no problem is reported")
+def test_symlinked_submission_is_refused(tmp_path) -> None:
+    """Links survive `tar`/`rsync -a`/`cp -a` imports; the grader runs with more rights than the student."""
+    course = kit.copy_course(tmp_path / "course")
+    victim = kit.submit(course, "alice", kit.with_code(kit.release_notebook(course), attacks.load("correct").render(), "all"))
+    link = course.submission("mallory", kit.ASSIGNMENT)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(victim)
+    result = _grade_in_thread(course, "mallory", link, 120)
+    assert result is not None
+    assert result.score == 0 and any("mallory" in p and FILE in p for p in result.problems), (result.score, result.problems)
+
+
+@pytest.mark.xfail(strict=True, reason="grucourse/judge/grade.py fingerprint() opens the submission with "
+                   "Path.read_bytes() without checking it is a regular file: a FIFO blocks grading forever "
+                   "(and a link to /dev/zero would read without end)")
+def test_fifo_submission_does_not_hang_the_grader(tmp_path) -> None:
+    import os
+
+    course = kit.copy_course(tmp_path / "course")
+    fifo = course.submission("mallory", kit.ASSIGNMENT)
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    result = _grade_in_thread(course, "mallory", fifo, 10)
+    if result is None:  # release the blocked reader so the thread can end
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+    assert result is not None, "grading a FIFO did not finish within 10 s"
+    assert result.score == 0 and any("mallory" in p for p in result.problems)
