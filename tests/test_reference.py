@@ -312,3 +312,13 @@ def test_missing_direct_path_hint_drops_exactly_the_direct_term(update):
     np.testing.assert_array_equal(buggy[0], full[0])
     seq = ref.gru_backward(dH, X, H0, params, update=update, direct_path=False)
     np.testing.assert_array_equal(seq[1], buggy[1])
+
+
+def test_importing_the_reference_does_not_import_torch():
+    """Graders and students' checks import the reference; torch would add seconds to each."""
+    import subprocess
+    import sys
+
+    code = "import sys, grucourse.gru.reference, grucourse.gru.torch_map; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
