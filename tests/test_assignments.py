@@ -93,6 +93,9 @@ def assert_effects(result: SubmissionResult, hints: dict[str, str]) -> None:
     for gid, hint in hints.items():
         failed = [c.message for c in result.cells[gid].checks if not c.passed]
         assert failed and all(hint in message for message in failed), result.cells[gid].feedback()
+    if not hints:  # a correct notebook also passes every visible check and runs the experiment
+        errors = [o for outputs in result.cell_outputs.values() for o in outputs if o.get("output_type") == "error"]
+        assert not errors, errors
 
 
 @pytest.mark.slow
