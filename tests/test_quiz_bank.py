@@ -127,6 +127,7 @@ def test_quiz_definition_with_unknown_question_is_an_error(tmp_path: Path) -> No
     assert [(e.file, e.line, e.question) for e in errors] == [("quizzes/quiz_x.yaml", 4, "nope")]
 
 
+@pytest.mark.slow
 def test_cli_validate_prints_errors_and_fails(tmp_path: Path) -> None:
     bad_course(tmp_path, edit(GOOD, "  answer: b\n", "  answer: c\n"))
     run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(tmp_path), "quiz", "validate"],

@@ -112,6 +112,7 @@ def test_gift_round_trip() -> None:
     assert back == expected()
 
 
+@pytest.mark.slow
 def test_cli_export_writes_a_file(tmp_path: Path) -> None:
     out = tmp_path / "bank.xml"
     run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(REPO.root), "quiz", "export",

@@ -58,3 +58,34 @@ def test_code_assignments_keep_nbgrader_stubs(quiz_course: Course) -> None:
                                                                        "display_name": "Python 3"}}), path)
     released = generate(quiz_course, "gru_gates")
     assert "raise NotImplementedError()" in released.cells[0].source
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_autograde_grades_quizzes_without_running_them(tmp_path) -> None:
+    """`nbgrader generate_assignment` + `nbgrader autograde` in a course copy: key in, full marks."""
+    import subprocess
+
+    import numpy as np
+    from nbformat.v4 import new_code_cell
+    from nbgrader.api import Gradebook
+
+    from grucourse.pipeline.course_copy import copy_course
+    from grucourse.quiz.simulate import make_quiz_submission
+
+    course = copy_course(tmp_path / "course")
+    canary = tmp_path / "canary"
+    for student, accuracy in (("alice", 1.0), ("bob", 0.0)):
+        nb = make_quiz_submission(course, "quiz_lstm_vs_gru", student, np.random.default_rng(0), accuracy)
+        nb.cells.append(new_code_cell(f"open({str(canary)!r}, 'w')"))
+        path = course.submission(student, "quiz_lstm_vs_gru")
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    for command in ("generate_assignment", "autograde"):
+        done = subprocess.run(["nbgrader", command, "quiz_lstm_vs_gru", "--force"], cwd=course.root,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert not canary.exists()
+    with Gradebook(course.db_url) as gradebook:
+        alice = gradebook.find_submission("quiz_lstm_vs_gru", "alice")
+        bob = gradebook.find_submission("quiz_lstm_vs_gru", "bob")
+        assert alice.score == alice.max_score == 5 and bob.score == 0
