@@ -85,7 +85,8 @@ MISTAKES = [
     ("params answer mismatch", edit(GOOD, "  answer: 3\n", "  answer: 4\n"), 15, "second_q", "bad params"),
     ("params not shown", edit(GOOD, "d = {d}: how", "how"), 14, "second_q", "bad params"),
     ("params not numbers", edit(GOOD, "d: [1, 2]", "d: [1, x]"), 19, "second_q", "params.values.d.1"),
-    ("yaml syntax", edit(GOOD, "    b: two\n", "    b: [two\n"), 7, "", "YAML syntax error"),
+    ("duplicate key", edit(GOOD, "  points: 1\n", "  points: 1\n  points: 3\n"), 10, "first_q", "'points' appears twice"),
+    ("yaml syntax", edit(GOOD, "    b: two\n", "    b: [two\n"), 7, "first_q", "YAML syntax error"),
 ]
 
 

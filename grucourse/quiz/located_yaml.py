@@ -5,6 +5,7 @@ constructed data carries the values, and both are walked with the same path.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -22,17 +23,20 @@ class LocatedDocument:
     data: Any
     node: yaml.Node | None
 
-    def line(self, path: Iterable[str | int] = ()) -> int:
-        """1-based line of the value at `path` (dict keys / list indices), or of its deepest parent."""
+    def node_at(self, path: Iterable[str | int] = ()) -> yaml.Node | None:
+        """The node of the value at `path` (dict keys / list indices), or of its deepest parent."""
         node = self.node
-        if node is None:
-            return 1
         for step in path:
-            child = _child(node, step)
+            child = _child(node, step) if node is not None else None
             if child is None:
                 break
             node = child
-        return node.start_mark.line + 1
+        return node
+
+    def line(self, path: Iterable[str | int] = ()) -> int:
+        """1-based line of the value at `path`, or of its deepest parent."""
+        node = self.node_at(path)
+        return node.start_mark.line + 1 if node is not None else 1
 
 
 def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
@@ -61,6 +65,12 @@ def duplicate_keys(node: yaml.Node | None) -> list[tuple[int, str]]:
     return found
 
 
+def _last_id_before(text: str, line: int) -> str:
+    """The question a syntax error is in: the last `id:` written above it (the file cannot be parsed)."""
+    ids = re.findall(r"^(?:- )?\s*id:\s*['\"]?(\w+)", "\n".join(text.splitlines()[:line]), flags=re.MULTILINE)
+    return ids[-1] if ids else ""
+
+
 def load_located(path: Path, shown_as: str) -> LocatedDocument | BankError:
     """Parse one YAML file safely; a syntax error comes back as a located BankError."""
     try:
@@ -72,7 +82,7 @@ def load_located(path: Path, shown_as: str) -> LocatedDocument | BankError:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return BankError(shown_as, line, "", f"YAML syntax error: {exc.problem or exc}")
+        return BankError(shown_as, line, _last_id_before(text, line), f"YAML syntax error: {exc.problem or exc}")
     except yaml.YAMLError as exc:
         return BankError(shown_as, 1, "", f"YAML error: {exc}")
     return LocatedDocument(shown_as, data, node)

@@ -46,7 +46,7 @@ def check_bank(course: Course) -> tuple[list[Question], list[BankError]]:
         if isinstance(doc, BankError):
             errors.append(doc)
             continue
-        file_questions, file_errors = check_file(doc, path.stem)
+        file_questions, file_errors = check_file(doc)
         errors.extend(file_errors)
         for question in file_questions:
             if question.id in first_seen:
@@ -61,20 +61,18 @@ def check_bank(course: Course) -> tuple[list[Question], list[BankError]]:
     return questions, sorted(errors)
 
 
-def check_file(doc: LocatedDocument, stem: str) -> tuple[list[Question], list[BankError]]:
+def check_file(doc: LocatedDocument) -> tuple[list[Question], list[BankError]]:
     """Questions of one parsed file that pass every check, and the errors of the others."""
-    errors = [BankError(doc.file, line, "", f"key {key!r} appears twice in one mapping")
-              for line, key in duplicate_keys(doc.node)]
-    for error in _FILE.iter_errors(doc.data):
-        errors.append(BankError(doc.file, doc.line(error.absolute_path), "",
-                                f"a bank file is a list of questions: {error.message}"))
-    if errors or not isinstance(doc.data, list):
+    errors = [BankError(doc.file, doc.line(e.absolute_path), "", f"a bank file is a list of questions: {e.message}")
+              for e in _FILE.iter_errors(doc.data)]
+    if errors:
         return [], errors
     questions = []
     for index, data in enumerate(doc.data):
         qid = data.get("id") if isinstance(data.get("id"), str) else f"#{index + 1}"
-        problems = [(doc.line([index, *_schema_path(e)]), _schema_message(e))
-                    for e in _QUESTION.iter_errors(data)]
+        problems = [(line, f"key {key!r} appears twice") for line, key in duplicate_keys(doc.node_at([index]))]
+        problems += [(doc.line([index, *_schema_path(e)]), _schema_message(e))
+                     for e in _QUESTION.iter_errors(data)]
         if not problems:
             problems = [(doc.line([index, *path]), msg) for path, msg in _semantic_problems(data)]
         errors.extend(BankError(doc.file, line, qid, msg) for line, msg in problems)
