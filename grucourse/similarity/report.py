@@ -5,7 +5,7 @@ The wording is deliberately neutral: overlap is evidence for a person to weigh, 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from copydetect.utils import highlight_overlap
@@ -16,9 +16,6 @@ from grucourse.similarity.compare import shared_regions
 from grucourse.similarity.detect import Options, Pair
 from grucourse.similarity.sources import Collection
 
-CSV_FIELDS = (
-    "rank", "a", "b", "similarity_a", "similarity_b", "max", "mean", "longest_run", "flagged", "page",
-)
 UNFLAGGED_SHOWN = 20
 MAX_PAGES = 200
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
@@ -112,8 +109,6 @@ class Row:
     page: str
 
 
-
-
 def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> list[Row]:
     """Rows in rank order; the first `max_pages` flagged pairs get a side-by-side page."""
     out = []
@@ -122,11 +117,9 @@ def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> lis
         flagged = options.flags(pair)
         has_page = flagged and pages < max_pages
         pages += has_page
-        out.append(Row(
-            rank, pair.a.label, pair.b.label, *(round(v, 4) for v in (pair.similarity_a, pair.similarity_b, pair.max, pair.mean)),
-            pair.longest_run, flagged,
-            f"pair-{rank:04d}.html" if has_page else "",
-        ))
+        shares = (round(v, 4) for v in (pair.similarity_a, pair.similarity_b, pair.max, pair.mean))
+        page = f"pair-{rank:04d}.html" if has_page else ""
+        out.append(Row(rank, pair.a.label, pair.b.label, *shares, pair.longest_run, flagged, page))
     return out
 
 
@@ -138,9 +131,8 @@ def _highlighted(code: str, slices) -> str:
 def write_csv(path: Path, table_rows: list[Row]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(CSV_FIELDS)
-        for row in table_rows:
-            writer.writerow([getattr(row, name) for name in CSV_FIELDS])
+        writer.writerow(field.name for field in fields(Row))
+        writer.writerows(astuple(row) for row in table_rows)
 
 
 def write_page(path: Path, row: Row, pair: Pair) -> None:
