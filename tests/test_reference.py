@@ -322,3 +322,27 @@ def test_importing_the_reference_does_not_import_torch():
     code = "import sys, grucourse.gru.reference, grucourse.gru.torch_map; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=shapes, convention=conventions, seed=st.integers(0, 2**32 - 1))
+def test_directional_derivative_matches_on_any_shape(shape, convention, seed):
+    """<gradient, v> equals the central difference of the loss along a random direction v."""
+    T, n, d, h = shape
+    update, reset = convention
+    rng = np.random.default_rng(seed)
+    X, H0, params, dH = make_problem(rng, T, n, d, h)
+    point = {**params, "X": X, "H0": H0}
+    v = {k: rng.standard_normal(a.shape) for k, a in point.items()}
+
+    def loss(step: float) -> float:
+        p = {k: a + step * v[k] for k, a in point.items()}
+        H = ref.gru_forward(p.pop("X"), p.pop("H0"), p, update=update, reset=reset)
+        return float(np.sum(dH * H))
+
+    dX, dH0, grads = ref.gru_backward(dH, X, H0, params, update=update, reset=reset)
+    gradient = {**grads, "X": dX, "H0": dH0}
+    analytic = sum(float(np.vdot(gradient[k], v[k])) for k in point)
+    bound = np.sqrt(sum(np.vdot(g, g) for g in gradient.values()) * sum(np.vdot(a, a) for a in v.values()))
+    numeric = (loss(1e-6) - loss(-1e-6)) / 2e-6
+    assert abs(numeric - analytic) <= 1e-7 * (abs(analytic) + bound)
