@@ -56,7 +56,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(60_000)  # JupyterLab's first load is slow on a busy CI machine
+    playwright_api.expect.set_options(timeout=60_000)
     page = context.new_page()
     yield page
     context.close()
