@@ -117,7 +117,6 @@ def forward(
     X = np.asarray(X, dtype=np.float64)
     T, n, _ = X.shape
     h = wt.U_h.shape[0]
-    H = np.empty((T, n, h))
     # One buffer for everything BPTT keeps, step t holding gates (3h rows), mix (h) and state (h):
     # a single allocation is recycled by malloc from call to call, where many would be handed back
     # to the OS and cost page faults anew each time.
@@ -130,7 +129,7 @@ def forward(
     rec = np.empty((3 * h, n))
     scratch = np.empty((h, n))
     for t in range(T):
-        Hp, g, m, H_t = cache.states[t], cache.gates[t], cache.mixes[t], cache.states[t + 1]
+        Hp, g, m, H_t = states[t], gates[t], mixes[t], states[t + 1]
         rz, r, z, ht = g[: 2 * h], g[:h], g[h : 2 * h], g[2 * h :]
         if reset == "before":
             np.matmul(wt.UT[: 2 * h], Hp, out=rec[: 2 * h])
@@ -153,8 +152,7 @@ def forward(
             np.subtract(Hp, ht, out=H_t)
             H_t *= z
             H_t += ht
-        H[t] = H_t.T
-    return H, cache
+    return np.ascontiguousarray(steps[:, 4 * h :].transpose(0, 2, 1)), cache
 
 
 def backward(
