@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import nbformat
@@ -250,3 +251,40 @@ def test_fifo_submission_does_not_hang_the_grader(tmp_path) -> None:
         os.close(fd)
     assert result is not None, "grading a FIFO did not finish within 10 s"
     assert result.score == 0 and any("mallory" in p for p in result.problems)
+
+
+def test_lms_zip_with_escaping_entries_only_places_the_safe_ones(tmp_path) -> None:
+    """`grucourse collect`: `../`, absolute, drive-letter and symlink entries are rejected by name,
+    nothing is written outside submitted/, and the honest entries are still placed."""
+    import stat
+    import zipfile
+
+    if not (kit.REPO / "grucourse" / "commands" / "collect.py").is_file():
+        pytest.skip("grucourse collect is not in the repository yet")
+    course = kit.copy_course(tmp_path / "course")
+    notebook = nbformat.writes(kit.release_notebook(course)).encode()
+    moodle = "{}_{}_assignsubmission_file_/{}"
+    evil = ["../../escaped.ipynb", "/tmp/escaped_abs.ipynb", "C:\\escaped.ipynb", "..\\..\\escaped_bs.ipynb",
+            moodle.format("Eve Evil", 7, "../../../escaped.ipynb"), "..\\\\_8_9_gru_gates.ipynb"]
+    archive = tmp_path / "lms.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(moodle.format("Ada Lovelace", 1, FILE), notebook)
+        for name in evil:
+            zf.writestr(name, notebook)
+        link = zipfile.ZipInfo(moodle.format("Mallory Link", 3, FILE))
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr(moodle.format("Bob Builder", 2, FILE), notebook)
+    outside_before = kit.tree_digest(tmp_path, skip=("course",))
+    run = _grucourse(course, "collect", str(archive), "--assignment", kit.ASSIGNMENT)
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, "rejected entries must make the command fail loudly"
+    for name in [*evil[:2], moodle.format("Mallory Link", 3, FILE)]:
+        assert repr(name) in output or name in output, f"{name} not named in:\n{output}"
+    assert sorted(p.parent.parent.name for p in course.submitted.glob(f"*/{kit.ASSIGNMENT}/{FILE}")) == [
+        "ada_lovelace", "bob_builder"]
+    assert kit.tree_digest(tmp_path, skip=("course",)) == outside_before
+    assert not Path("/tmp/escaped_abs.ipynb").exists()
+    placed = {p.relative_to(course.root) for p in course.root.rglob("*.ipynb")} - {
+        p.relative_to(course.root) for p in (*course.source.rglob("*.ipynb"), *course.release.rglob("*.ipynb"))}
+    assert {str(p) for p in placed} == {f"submitted/{s}/{kit.ASSIGNMENT}/{FILE}" for s in ("ada_lovelace", "bob_builder")}
