@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from grucourse.gru import reference as ref
@@ -154,6 +154,8 @@ conventions = st.sampled_from(CONVENTIONS)
 
 @pytest.mark.filterwarnings("error")
 @settings(max_examples=40, deadline=None)
+@example(shape=(1, 1, 1, 1), convention=("chapter", "before"), bias="row", seed=0, scale=1000.0)
+@example(shape=(1, 1, 1, 1), convention=("cho", "after"), bias="flat", seed=1, scale=1000.0)
 @given(shape=shapes, convention=conventions, bias=st.sampled_from(BIAS_SHAPES), seed=st.integers(0, 2**32 - 1),
        scale=st.sampled_from([1.0, 1000.0]))
 def test_any_shape_and_huge_inputs_stay_finite_and_silent(shape, convention, bias, seed, scale):
@@ -325,6 +327,8 @@ def test_importing_the_reference_does_not_import_torch():
 
 
 @settings(max_examples=60, deadline=None)
+@example(shape=(1, 1, 1, 1), convention=("chapter", "before"), seed=0)
+@example(shape=(1, 1, 1, 1), convention=("cho", "after"), seed=1)
 @given(shape=shapes, convention=conventions, seed=st.integers(0, 2**32 - 1))
 def test_directional_derivative_matches_on_any_shape(shape, convention, seed):
     """<gradient, v> equals the central difference of the loss along a random direction v."""
