@@ -2,6 +2,7 @@
 directories, limits that fire (and say which), and nothing left running afterwards."""
 from __future__ import annotations
 
+import ast
 import os
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from grucourse.judge import sandbox as sandbox_module
+from grucourse.judge.cgroups import Cgroup
 from grucourse.judge.runner import CellRun, NotebookRunner
 from grucourse.judge.sandbox import IsolationUnavailable, Sandbox
 
@@ -23,6 +25,12 @@ def run(*cells: str, **limits) -> tuple[list[CellRun], list[str]]:
     finally:
         runner.close()
     return [runs[i] for i in range(len(cells))], log
+
+
+def cgroups_writable() -> bool:
+    group = Cgroup.create(2**30, 10)
+    group.remove()
+    return group.caps_processes
 
 
 def host_processes_with(marker: str) -> list[str]:
@@ -121,7 +129,7 @@ except OSError as exc:
     print("stopped after", children, type(exc).__name__)
 """, max_processes=16)
     assert "stopped after" in cell.stdout
-    assert int(cell.stdout.split()[2]) < 16
+    assert int(cell.stdout.split()[2]) < 16 + 4  # bwrap's own processes count in the cgroup
 
 
 def test_output_is_capped_and_the_drop_is_reported() -> None:
@@ -150,6 +158,26 @@ def test_without_bubblewrap_it_refuses_or_warns_loudly(monkeypatch: pytest.Monke
     monkeypatch.setattr(sandbox_module, "isolation_available", lambda: False)
     with pytest.raises(IsolationUnavailable):
         run("print(1)", require_isolation=True)
-    [cell], _ = run("import resource\nprint(resource.getrlimit(resource.RLIMIT_NPROC))", max_processes=77)
+    [cell], _ = run("import resource\nprint(resource.getrlimit(resource.RLIMIT_NPROC))", max_processes=77,
+                    use_cgroups=False)
     assert cell.stdout == "(77, 77)\n"
     assert "SANDBOX UNAVAILABLE" in caplog.text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not cgroups_writable(), reason="cgroups are not writable here")
+def test_forked_children_share_one_memory_cap() -> None:
+    """Each child stays under the per-process limit; together they exceed the sandbox's cap."""
+    [cell], _ = run("""
+import os, numpy as np
+children = []
+for _ in range(4):
+    pid = os.fork()
+    if pid == 0:
+        block = np.ones(3 * 2**24)  # 384 MiB, every page written
+        os._exit(0)
+    children.append(pid)
+print(sorted(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children))
+""", memory_mb=512, cell_timeout=60)
+    killed = ast.literal_eval(cell.stdout)
+    assert -9 in killed, cell

@@ -18,10 +18,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from traitlets import Bool, Float, Int
 from traitlets.config import LoggingConfigurable
+
+from grucourse.judge.cgroups import Cgroup
 
 NOBODY = 65534
 WORK_DIR = "/work"
@@ -41,11 +44,13 @@ class Sandbox(LoggingConfigurable):
     call_timeout = Float(10.0, help="wall-clock limit for one call of a student function (s)").tag(config=True)
     startup_timeout = Float(30.0, help="wall-clock limit for the worker to start (s)").tag(config=True)
     max_output_bytes = Int(100_000, help="output kept per cell and per stream; the rest is dropped").tag(config=True)
-    max_processes = Int(64, help="RLIMIT_NPROC of the sandbox uid (bounds fork bombs)").tag(config=True)
+    max_processes = Int(64, help="processes per sandbox (pids cgroup; else RLIMIT_NPROC of uid 65534)").tag(config=True)
     max_open_files = Int(256, help="RLIMIT_NOFILE").tag(config=True)
     max_file_mb = Int(64, help="largest file (RLIMIT_FSIZE) and size of each private tmpfs (MiB)").tag(config=True)
     max_restarts = Int(10, help="times a crashed worker is restarted for later checks").tag(config=True)
     require_isolation = Bool(False, help="refuse to run student code without bubblewrap").tag(config=True)
+    use_cgroups = Bool(True, help="also cap each sandbox's total memory and processes with a "
+                                  "cgroup when cgroups are writable").tag(config=True)
 
     def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> "Jail":
         """Starts `argv` in the sandbox, stdout+stderr piped; the `read_only` host paths (and
@@ -55,20 +60,29 @@ class Sandbox(LoggingConfigurable):
             if self.require_isolation:
                 raise IsolationUnavailable("bubblewrap sandbox unavailable and Sandbox.require_isolation is set")
             self.log.warning("SANDBOX UNAVAILABLE: running student code with rlimits only, NOT isolated")
-        command = self._prlimit() + argv
+        group = Cgroup.create(self.group_memory_bytes, self.max_processes + 4) if self.use_cgroups else Cgroup()
+        # RLIMIT_NPROC counts every process of uid 65534, i.e. of all sandboxes at once; with a
+        # per-sandbox pids cgroup it is only a backstop, so one sandbox cannot starve another.
+        command = self._prlimit(self.max_processes * (8 if group.caps_processes else 1)) + argv
         if isolated:
             command = bubblewrap_prefix(read_only, self.max_file_mb) + self._drop_privileges() + command
         scratch = None if isolated else _scratch_dir()
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=pass_fds, env=env, start_new_session=True, cwd=scratch,
+            group.enter_command() + command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, pass_fds=pass_fds, env=env, start_new_session=True, cwd=scratch,
         )
-        return Jail(process, self, scratch)
+        return Jail(process, self, group, scratch)
 
-    def _prlimit(self) -> list[str]:
+    @property
+    def group_memory_bytes(self) -> int:
+        """All processes of one sandbox together, its tmpfs files included: one process's
+        limit plus both tmpfs and some slack, so a single process hits MemoryError first."""
+        return (self.memory_mb + 2 * self.max_file_mb + 128) * 2**20
+
+    def _prlimit(self, processes: int) -> list[str]:
         return [
             shutil.which("prlimit") or "/usr/bin/prlimit",
-            f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}:{self.cpu_seconds + 1}", f"--nproc={self.max_processes}",
+            f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}:{self.cpu_seconds + 1}", f"--nproc={processes}",
             f"--fsize={self.max_file_mb * 2**20}", f"--nofile={self.max_open_files}", "--core=0", "--",
         ]
 
@@ -83,9 +97,10 @@ class Sandbox(LoggingConfigurable):
 class Jail:
     """A running sandboxed process; `kill` takes down its whole pid namespace."""
 
-    def __init__(self, process: subprocess.Popen, sandbox: Sandbox, scratch: str | None = None) -> None:
+    def __init__(self, process: subprocess.Popen, sandbox: Sandbox, group: Cgroup, scratch: str | None) -> None:
         self.process = process
         self.sandbox = sandbox
+        self.group = group
         self.scratch = scratch
 
     @property
@@ -94,15 +109,19 @@ class Jail:
         return self.process.stdout.fileno()
 
     def kill(self) -> None:
-        """SIGKILL to bwrap's process group; bwrap's pid 1 dies with it and the kernel then kills
-        every process left in the namespace."""
+        """SIGKILL to bwrap and to every process left in its pid namespace, and waits until
+        they are gone: the kernel's own teardown of the namespace is asynchronous."""
+        namespace = _pid_namespace_of_child(self.process.pid)
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.process.wait()
+        if namespace:
+            _kill_namespace(namespace)
         if self.process.stdout is not None:
             self.process.stdout.close()
+        self.group.remove()
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
@@ -115,10 +134,49 @@ class Jail:
             return f"CPU time limit ({self.sandbox.cpu_seconds} s) exceeded"
         if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
             return f"file size limit ({self.sandbox.max_file_mb} MiB) exceeded"
+        if code in (-signal.SIGKILL, 128 + signal.SIGKILL) and self.group.memory_exhausted():
+            return f"memory limit of the sandbox ({self.sandbox.group_memory_bytes // 2**20} MiB, all processes) exceeded"
         if code < 0 or code > 128:
             number = -code if code < 0 else code - 128
             return f"killed by signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
         return f"exited with status {code}"
+
+
+def _pid_namespace_of_child(pid: int) -> str | None:
+    """The pid namespace of bwrap's child (the sandbox's pid 1), if it is running."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        namespace = os.readlink(f"/proc/{children[0]}/ns/pid") if children else None
+    except (OSError, IndexError):
+        return None
+    return namespace if namespace != os.readlink("/proc/self/ns/pid") else None
+
+
+def _kill_namespace(namespace: str, timeout: float = 10.0) -> None:
+    """SIGKILLs every process in `namespace` until none is left (or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        members = []
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    if os.readlink(f"/proc/{entry.name}/ns/pid") == namespace and not _is_zombie(entry.name):
+                        members.append(int(entry.name))
+                except OSError:
+                    continue
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+
+
+def _is_zombie(pid: str) -> bool:
+    """Dead, waiting to be reaped by whoever inherited it (harmless)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def _bind_parents(path: Path) -> list[str]:
