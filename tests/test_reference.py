@@ -258,6 +258,16 @@ def test_params_without_b_hn_and_bad_options():
         ref.candidate_hidden_state(X[0], H0, H0, params["W_h"], params["U_h"], params["b_h"], reset="inside")
     with pytest.raises(KeyError, match="U_h"):
         ref.gru_forward(X, H0, {k: v for k, v in params.items() if k != "U_h"})
+    with pytest.raises(ValueError, match=r"params\['U_z'\] has shape \(4, 3\), expected \(4, 4\)"):
+        ref.gru_forward(X, H0, {**params, "U_z": params["U_z"][:, :3]})
+    with pytest.raises(ValueError, match=r"params\['b_hn'\] has shape \(2, 2\)"):
+        ref.gru_forward(X, H0, {**params, "b_hn": np.zeros((2, 2))})
+    with pytest.raises(ValueError, match="X has shape"):
+        ref.gru_forward(X[0], H0, params)
+    with pytest.raises(ValueError, match=r"H0 has shape \(4,\), expected \(2, 4\)"):
+        ref.gru_forward(X, H0[0], params)
+    with pytest.raises(ValueError, match="dH has shape"):
+        ref.gru_backward(dH[:1], X, H0, params)
 
 
 SPEC_SIGNATURES = {

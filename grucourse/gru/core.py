@@ -54,6 +54,18 @@ def _dsigmoid(y: np.ndarray, out: np.ndarray) -> np.ndarray:
     return np.subtract(y, out, out=out)
 
 
+def _check_shapes(params: Mapping[str, np.ndarray]) -> None:
+    """Name the parameter whose shape does not fit W_r's (d, h), rather than fail inside a matmul."""
+    if params["W_r"].ndim != 2:
+        raise ValueError(f"params['W_r'] has shape {params['W_r'].shape}, expected (d, h)")
+    d, h = params["W_r"].shape
+    allowed = {"W": [(d, h)], "U": [(h, h)], "b": [(h,), (1, h)]}
+    for key, value in params.items():
+        if value.shape not in allowed[key[0]]:
+            expected = " or ".join(map(str, allowed[key[0]]))
+            raise ValueError(f"params[{key!r}] has shape {value.shape}, expected {expected} (d={d}, h={h})")
+
+
 def _check_options(update: str, reset: str) -> None:
     if update not in UPDATES:
         raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
@@ -77,16 +89,18 @@ class Weights:
         missing = [k for k in PARAM_KEYS if k not in params]
         if missing:
             raise KeyError(f"params is missing {', '.join(missing)}")
-        p = {k: np.asarray(params[k], dtype=np.float64) for k in PARAM_KEYS}
+        keys = PARAM_KEYS + ((RESET_AFTER_BIAS,) if RESET_AFTER_BIAS in params else ())
+        p = {k: np.asarray(params[k], dtype=np.float64) for k in keys}
+        _check_shapes(p)
         h = p["U_h"].shape[0]
-        b_hn = params.get(RESET_AFTER_BIAS)
+        b_hn = p.get(RESET_AFTER_BIAS)
         return cls(
             WT=np.concatenate([p["W_r"].T, p["W_z"].T, p["W_h"].T]),
             b=np.concatenate([p[k].reshape(h) for k in ("b_r", "b_z", "b_h")])[:, None],
             UT=np.concatenate([p["U_r"].T, p["U_z"].T, p["U_h"].T]),
             U_rz=np.concatenate([p["U_r"], p["U_z"]], axis=1),
             U_h=np.ascontiguousarray(p["U_h"]),
-            b_hn=np.zeros((h, 1)) if b_hn is None else np.asarray(b_hn, dtype=np.float64).reshape(h, 1),
+            b_hn=np.zeros((h, 1)) if b_hn is None else b_hn.reshape(h, 1),
         )
 
 
@@ -115,8 +129,12 @@ def forward(
     _check_options(update, reset)
     wt = Weights.of(params)
     X = np.asarray(X, dtype=np.float64)
+    h, d = wt.U_h.shape[0], wt.WT.shape[1]
+    if X.ndim != 3 or X.shape[2] != d:
+        raise ValueError(f"X has shape {X.shape}, expected (T, n, {d})")
     T, n, _ = X.shape
-    h = wt.U_h.shape[0]
+    if np.shape(H0) != (n, h):
+        raise ValueError(f"H0 has shape {np.shape(H0)}, expected ({n}, {h})")
     # One buffer for everything BPTT keeps, step t holding gates (3h rows), mix (h) and state (h):
     # a single allocation is recycled by malloc from call to call, where many would be handed back
     # to the OS and cost page faults anew each time.
@@ -173,6 +191,8 @@ def backward(
     X = c.X
     T, n, d = X.shape
     h = wt.U_h.shape[0]
+    if dH.shape != (T, n, h):
+        raise ValueError(f"dH has shape {dH.shape}, expected {(T, n, h)}")
     dX = np.empty_like(X)
     dWT, db = np.zeros((3 * h, d)), np.zeros((3 * h, 1))
     dU_rz, dU_h, db_hn = np.zeros((h, 2 * h)), np.zeros((h, h)), np.zeros((h, 1))
