@@ -181,3 +181,19 @@ print(sorted(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in childre
 """, memory_mb=512, cell_timeout=60)
     killed = ast.literal_eval(cell.stdout)
     assert -9 in killed, cell
+
+
+def test_notebook_time_limit_stops_the_remaining_cells() -> None:
+    cells, log = run("import time\ntime.sleep(1.5)", "import time\ntime.sleep(1.5)", "print('late')",
+                     cell_timeout=5, notebook_timeout=2)
+    assert cells[0].error is None and "the 2 s notebook time limit reached" in cells[1].note
+    assert "notebook time limit (2 s) was reached" in cells[2].note
+    assert any("notebook time limit" in line for line in log)
+
+
+def test_limits_come_from_the_course_config(tmp_path: Path) -> None:
+    from grucourse.judge.sandbox import course_sandbox
+
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.Sandbox.memory_mb = 321\n")
+    assert course_sandbox(tmp_path / "nbgrader_config.py").memory_mb == 321
+    assert course_sandbox(tmp_path / "missing.py").memory_mb == Sandbox().memory_mb

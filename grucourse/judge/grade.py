@@ -20,7 +20,7 @@ from grucourse.judge.hidden import GradingSetupError, run_hidden_tests
 from grucourse.judge.notebook import NotebookUnreadable, assemble, is_autograded_test, nbgrader_meta, read_notebook
 from grucourse.judge.pytest_plugin import JudgePlugin, Outcome
 from grucourse.judge.runner import NotebookRunner
-from grucourse.judge.sandbox import Sandbox
+from grucourse.judge.sandbox import Sandbox, course_sandbox
 from grucourse.judge.student import Student
 from grucourse.results import CellResult, SubmissionResult
 
@@ -57,7 +57,8 @@ def fingerprint(course: Course, assignment: str, notebook_path: Path) -> str:
 
 def grade_submission(course: Course, student: str, assignment: str, notebook_path: Path,
                      sandbox: Sandbox | None = None) -> SubmissionResult:
-    """Everything the judge decides about one submitted notebook."""
+    """Everything the judge decides about one submitted notebook. The sandbox limits are those
+    of the course's nbgrader_config.py unless `sandbox` is given."""
     notebook_path = Path(notebook_path)
     result = SubmissionResult(student=student, assignment=assignment,
                               fingerprint=fingerprint(course, assignment, notebook_path))
@@ -81,7 +82,7 @@ def grade_submission(course: Course, student: str, assignment: str, notebook_pat
     release = _optional_notebook(course.release_notebook(assignment))
     assembly = assemble(source, submission, release)
     result.problems += [f"{where}: {problem}" for problem in assembly.problems]
-    runner = NotebookRunner(assembly.cells, sandbox or Sandbox(), result.log)
+    runner = NotebookRunner(assembly.cells, sandbox or course_sandbox(course.root / "nbgrader_config.py"), result.log)
     try:
         result.cell_outputs = {str(i): run.outputs() for i, run in runner.run_cells().items()}
         seed = int.from_bytes(os.urandom(8), "big")

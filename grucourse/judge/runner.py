@@ -73,6 +73,7 @@ class NotebookRunner:
         self.starts = 0
         self.broken = ""
         self.poisoned: dict[str, str] = {}
+        self._deadline = 0.0
         self.worker: WorkerProcess | None = None
 
     def run_cells(self) -> dict[int, CellRun]:
@@ -110,7 +111,7 @@ class NotebookRunner:
     def _boot(self, record: bool) -> None:
         """Starts a worker and runs the surviving cells, skipping (and restarting after) each
         cell that kills it, until all ran or the restart budget is spent."""
-        deadline = time.monotonic() + self.sandbox.notebook_timeout
+        self._deadline = 0.0  # set when the first worker is ready: start-up is not the notebook's time
         while not self.broken:
             if self.starts > self.sandbox.max_restarts:
                 self.broken = f"the notebook crashed the sandbox {self.starts} times; checks after that fail"
@@ -118,31 +119,35 @@ class NotebookRunner:
                 break
             self.starts += 1
             worker = WorkerProcess(self.sandbox)
-            current = self._run_all(worker, deadline, record)
+            current = self._run_all(worker, record)
             if current is None:
                 self.worker = worker
                 return
             self.skipped.add(current)
-            if time.monotonic() >= deadline:
+            if self._deadline and time.monotonic() >= self._deadline:
                 self.broken = f"the notebook time limit ({self.sandbox.notebook_timeout:g} s) was reached"
                 self.log.append(self.broken)
         for index, _ in self.cells:
             if record and index not in self.runs:
                 self.runs[index] = CellRun(note=f"[not run: {self.broken}]")
 
-    def _run_all(self, worker: WorkerProcess, deadline: float, record: bool) -> int | None:
+    def _run_all(self, worker: WorkerProcess, record: bool) -> int | None:
         """Runs the cells; returns None on success or the index of the cell that ended the worker
         (-1 if it did not start)."""
         current = -1
         try:
             worker.receive(time.monotonic() + self.sandbox.startup_timeout, "startup")
+            self._deadline = self._deadline or time.monotonic() + self.sandbox.notebook_timeout
+            deadline = self._deadline
             todo = [(index, source) for index, source in self.cells if index not in self.skipped]
             worker.send({"op": "run", "cells": [{"index": i, "source": s} for i, s in todo]}, [],
                         min(deadline, time.monotonic() + self.sandbox.cell_timeout))
             for index, _ in todo:
                 current = index
-                limit = min(deadline, time.monotonic() + self.sandbox.cell_timeout)
-                reply, _ = worker.receive(limit, f"the {self.sandbox.cell_timeout:g} s cell")
+                cell_deadline = time.monotonic() + self.sandbox.cell_timeout
+                what = (f"the {self.sandbox.cell_timeout:g} s cell" if cell_deadline < deadline
+                        else f"the {self.sandbox.notebook_timeout:g} s notebook")
+                reply, _ = worker.receive(min(deadline, cell_deadline), what)
                 if reply.get("op") != "cell" or reply.get("index") != index:
                     raise worker_gone(worker, "the worker sent an unexpected reply")
                 if record:

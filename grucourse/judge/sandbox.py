@@ -23,6 +23,7 @@ from pathlib import Path
 
 from traitlets import Bool, Float, Int
 from traitlets.config import LoggingConfigurable
+from traitlets.config.loader import PyFileConfigLoader
 
 from grucourse.judge.cgroups import Cgroup
 
@@ -140,6 +141,15 @@ class Jail:
             number = -code if code < 0 else code - 128
             return f"killed by signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
         return f"exited with status {code}"
+
+
+def course_sandbox(config_file: Path) -> Sandbox:
+    """The sandbox limits a course's nbgrader_config.py sets (defaults where it sets none), so
+    class grading and plain `nbgrader autograde` use the same limits."""
+    if not config_file.is_file():
+        return Sandbox()
+    loader = PyFileConfigLoader(config_file.name, path=str(config_file.parent))
+    return Sandbox(config=loader.load_config())
 
 
 def _pid_namespace_of_child(pid: int) -> str | None:
