@@ -151,3 +151,14 @@ def test_every_profile_is_listed_and_edits_the_solutions() -> None:
         for profile in PROFILES[assignment]:
             changed = {k for k, v in answers_for(REPO, assignment, profile).items() if v != correct[k]}
             assert bool(changed) == (profile not in ("correct", "blank")), profile
+
+
+def test_simulated_submission_is_the_release_with_answers() -> None:
+    """Only solution cells change, the profile is recorded, and unknown profiles are refused."""
+    release = nbformat.read(REPO.release_notebook("gru_bptt"), as_version=4)
+    nb = make_submission(REPO, "gru_bptt", "no_direct_path", "s7")
+    assert nb.metadata["simulated"] == {"student": "s7", "profile": "no_direct_path"}
+    changed = [a.metadata["nbgrader"]["grade_id"] for a, b in zip(nb.cells, release.cells) if a.source != b.source]
+    assert changed == list(solution_cells(REPO, "gru_bptt"))
+    with pytest.raises(ValueError, match="no simulated profile 'cho_update' for gru_bptt"):
+        make_submission(REPO, "gru_bptt", "cho_update", "s7")
