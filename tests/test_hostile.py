@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,21 @@ def _grade(course: kit.Course, student: str, path: Path, sandbox: Sandbox | None
         return None, traceback.format_exc(), time.monotonic() - start
 
 
+def _attack(course: kit.Course, token: str, path: Path, attack: attacks.Attack) -> Outcome:
+    """Grades one attack and looks at what it left behind: changed files, processes, host files."""
+    mark = kit.mark_for(token, attack.name)
+    before = kit.tree_digest(course.root)
+    outcome = Outcome(attack)
+    outcome.result, outcome.crash, outcome.seconds = _grade(
+        course, attack.name, path, None if attack.is_control else SANDBOX)
+    outcome.changed = kit.digest_changes(before, kit.tree_digest(course.root))
+    stray = kit.marked_processes(mark)
+    outcome.processes = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in stray]
+    kit.kill_all(stray)
+    outcome.host_files = [str(p) for p in kit.host_files_with(mark, course)]
+    return outcome
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     course = kit.copy_course(tmp_path_factory.mktemp("hostile") / "course")
@@ -127,25 +143,20 @@ def run(tmp_path_factory) -> Run:
     kit.submit(course, "honest_classmate", honest)
     found = {"other student's notebook / gradebook": canary_student, **_plant_secrets(course)}
     blank_path = kit.submit(course, "blank", release)
-    initial = kit.tree_digest(course.root)
-    blank, crash, _ = _grade(course, "blank", blank_path)
-    assert blank is not None, crash
-    outcomes: dict[str, Outcome] = {}
     with kit.Listener() as listener:
+        paths = {}
         for attack in ORDER + CONTROLS:
-            mark = kit.mark_for(token, attack.name)
-            code = attack.render(mark=mark, course=course.root, repo=kit.REPO, port=listener.port)
-            path = kit.submit(course, attack.name, kit.with_code(release, code, "all" if attack.is_control else attack.placement))
-            before = kit.tree_digest(course.root)
-            outcome = Outcome(attack)
-            outcome.result, outcome.crash, outcome.seconds = _grade(
-                course, attack.name, path, None if attack.is_control else SANDBOX)
-            outcome.changed = kit.digest_changes(before, kit.tree_digest(course.root))
-            stray = kit.marked_processes(mark)
-            outcome.processes = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in stray]
-            kit.kill_all(stray)
-            outcome.host_files = [str(p) for p in kit.host_files_with(mark, course)]
-            outcomes[attack.name] = outcome
+            code = attack.render(mark=kit.mark_for(token, attack.name), course=course.root, repo=kit.REPO,
+                                 port=listener.port)
+            placement = "all" if attack.is_control else attack.placement
+            paths[attack.name] = kit.submit(course, attack.name, kit.with_code(release, code, placement))
+        initial = kit.tree_digest(course.root)
+        blank, crash, _ = _grade(course, "blank", blank_path)
+        assert blank is not None, crash
+        # Two at a time, as a class run would; each attack's own marker keeps the audit per attack.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {a.name: pool.submit(_attack, course, token, paths[a.name], a) for a in ORDER + CONTROLS}
+            outcomes = {name: future.result() for name, future in futures.items()}
         time.sleep(DAEMON_GRACE_S)
         hits = list(listener.hits)
     leftover = [f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in kit.marked_processes(f"gruatk{token}")]
@@ -153,15 +164,11 @@ def run(tmp_path_factory) -> Run:
                  if "gruatk" in " ".join(p.cmdline()) or p.uids().real == 65534]
     final = kit.tree_digest(course.root)
     for outcome in outcomes.values():
-        for path in outcome.host_files:
-            Path(path).unlink(missing_ok=True)
+        for host_file in outcome.host_files:
+            Path(host_file).unlink(missing_ok=True)
     result = Run(course, token, blank, outcomes, initial, final, hits, found, leftover)
     _write_table(result)
     return result
-
-
-def _submitted_by_attacks(run: Run) -> set[str]:
-    return {f"submitted/{name}/{kit.ASSIGNMENT}/{kit.ASSIGNMENT}.ipynb" for name in run.outcomes}
 
 
 def _write_table(run: Run) -> None:
@@ -175,7 +182,6 @@ def _write_table(run: Run) -> None:
         procs = str(len(o.processes)) if not o.processes else f"{len(o.processes)} (killed by the test)"
         rows.append(f"| `{attack.name}`: {attack.summary} | {o.what_happened()} | {score} | {intact} | {procs} | {o.seconds:.1f} |")
     late = kit.digest_changes(run.initial, run.final)
-    late = [c for c in late if not any(c.endswith(s) for s in _submitted_by_attacks(run))]
     rows += ["", f"After a {DAEMON_GRACE_S:g} s grace period: course files changed: {', '.join(late) or 'none'}; "
              f"processes left: {', '.join(run.leftover) or 'none'}; network hits: {', '.join(run.hits) or 'none'}."]
     ARTIFACT.parent.mkdir(exist_ok=True)
@@ -214,9 +220,7 @@ def test_attack_leaves_files_processes_and_host_untouched(run: Run, attack: atta
 
 
 def test_course_intact_after_background_processes_had_time(run: Run) -> None:
-    changes = kit.digest_changes(run.initial, run.final)
-    changes = [c for c in changes if not any(c.endswith(s) for s in _submitted_by_attacks(run))]
-    assert not changes
+    assert not kit.digest_changes(run.initial, run.final)
     assert not run.leftover
 
 

@@ -9,6 +9,7 @@ import ast
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,13 @@ def test_corpus_covers_every_required_attack_family() -> None:
                 "patch_builtins", "poison_sys_modules", "kill_parent", "kill_all", "ctypes_tricks",
                 "fake_protocol_frames", "raise_base_exceptions", "correct", "correct_with_warnings"}
     assert required <= names, sorted(required - names)
+
+
+def test_security_doc_lists_every_attack() -> None:
+    """docs/security.md carries the measured table; a new attack needs a new run pasted there."""
+    doc = (Path(__file__).parents[1] / "docs" / "security.md").read_text()
+    missing = [a.name for a in attacks.load_all() if f"`{a.name}`" not in doc]
+    assert not missing, f"re-run tests/test_hostile.py and paste test-artifacts/attack_table.md: {missing}"
 
 
 @pytest.mark.parametrize("attack", attacks.load_all(), ids=lambda a: a.name)

@@ -52,7 +52,8 @@ def autograded(tmp_path_factory):
     release = kit.release_notebook(course)
     token = secrets.token_hex(4)
     kit.submit(course, "blank", release)
-    kit.submit(course, "correct", kit.with_code(release, attacks.load("correct").render(), "all"))
+    for control in ("correct", "correct_with_warnings"):
+        kit.submit(course, control, kit.with_code(release, attacks.load(control).render(), "all"))
     for name in ATTACKS:
         attack = attacks.load(name)
         code = attack.render(mark=kit.mark_for(token, name), course=course.root, repo=kit.REPO, port=9)
@@ -70,14 +71,16 @@ def autograded(tmp_path_factory):
 
 def test_autograde_succeeds_and_grades_everyone(autograded) -> None:
     assert autograded["run"].returncode == 0, autograded["run"].stderr[-3000:]
-    assert set(_scores(autograded["course"])) == {"blank", "correct", *ATTACKS}
+    assert set(_scores(autograded["course"])) == {"blank", "correct", "correct_with_warnings", *ATTACKS}
 
 
-def test_correct_gets_full_marks_and_blank_does_not(autograded) -> None:
+@pytest.mark.parametrize("control", ["correct", "correct_with_warnings"])
+def test_correct_gets_full_marks_and_blank_does_not(autograded, control: str) -> None:
+    """RuntimeWarnings on stderr must not turn into lost points on nbgrader's path either."""
     from nbgrader.api import Gradebook
 
     with Gradebook(autograded["course"].db_url) as gradebook:
-        correct = gradebook.find_submission(kit.ASSIGNMENT, "correct")
+        correct = gradebook.find_submission(kit.ASSIGNMENT, control)
         assert correct.score == correct.max_score > _scores(autograded["course"])["blank"]
 
 
