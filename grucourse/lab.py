@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
@@ -99,6 +100,17 @@ def _wait_until_ready(server: LabServer, timeout: float) -> None:
     raise TimeoutError(f"JupyterLab did not answer on port {server.port} within {timeout:.0f} s")
 
 
+def exchange_root(course: Course) -> Path | None:
+    """The exchange directory set by the course's nbgrader_config.py, if it sets one."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config_file = course.root / "nbgrader_config.py"
+    if not config_file.is_file():
+        return None
+    root = PyFileConfigLoader(config_file.name, str(course.root)).load_config().Exchange.get("root")
+    return Path(root) if root else None
+
+
 @contextmanager
 def running_lab(
     course: Course,
@@ -107,7 +119,13 @@ def running_lab(
     log: IO | None = None,
     timeout: float = 90.0,
 ) -> Iterator[LabServer]:
-    """Start JupyterLab for `course`, wait until it answers, and stop it on exit."""
+    """Start JupyterLab for `course`, wait until it answers, and stop it on exit.
+
+    The exchange directory is created first: formgrader disables its release and collect
+    buttons while it is missing, and only `nbgrader release_assignment` would create it.
+    """
+    if (exchange := exchange_root(course)) is not None:
+        exchange.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     token = token or secrets.token_hex(24)
     process = subprocess.Popen(

@@ -115,7 +115,21 @@ def test_formgrader_lists_the_four_assignments_with_their_submissions(page, lab:
         row = page.locator("tr", has=page.get_by_role("link", name=assignment, exact=True))
         expect(row).to_be_visible()
         expect(row.locator("td.num-submissions")).to_have_text("3")
+    expect(page.get_by_text("exchange directory")).to_have_count(0)
     _screenshot(page, "formgrader_assignments")
+
+
+def test_release_from_formgrader_puts_the_student_version_in_the_exchange(page, lab: LabServer, course: Course) -> None:
+    assignment = "quiz_lstm_vs_gru"
+    page.goto(lab.url("formgrader"))
+    row = page.locator("tr", has=page.get_by_role("link", name=assignment, exact=True))
+    row.locator("td.release a").click()
+    playwright_api.expect(page.get_by_text(f"Successfully released '{assignment}'")).to_be_visible()
+    page.get_by_role("button", name="OK").click()
+    playwright_api.expect(row.locator("td.status")).to_have_text("released")
+    _screenshot(page, "formgrader_released")
+    released = course.root / "exchange" / "gru_course" / "outbound" / assignment / f"{assignment}.ipynb"
+    assert released.read_bytes() == course.release_notebook(assignment).read_bytes()
 
 
 @pytest.mark.parametrize("student", [GOOD, BUGGY])

@@ -44,6 +44,7 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
         assert match, f"no formgrader URL on 127.0.0.1:{port} in:\n{printed}"
         token = match.group(2)
         assert "gru_bptt, gru_gates, quiz_introduction, quiz_lstm_vs_gru" in printed
+        assert (course.root / "exchange").is_dir(), "the exchange exists, so formgrader can release"
 
         status, body = _get(f"http://127.0.0.1:{port}/formgrader/api/assignments", token)
         assert status == 200
