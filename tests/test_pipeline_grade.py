@@ -46,13 +46,13 @@ def test_autograded_notebook_shows_the_judges_verdict(graded):
 def test_rerun_reuses_cache_and_regrades_only_changed_work(graded):
     cache = graded.judge_cache / "gru_gates"
     stamps = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
-    submit(graded, "ok1", "gru_gates", make_submission(graded, "gru_gates", "blank", "ok1"))
+    submit(graded, "ok1", make_submission(graded, "gru_gates", "blank", "ok1"), "gru_gates")
     assert main(["--course", str(graded.root), "grade", "gru_gates"]) == 0
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     changed = {name for name in stamps if after[name] != stamps[name]}
     assert changed == {"ok1.json"}
     assert gradebook_scores(graded, "gru_gates")["ok1"] == 0.0
-    submit(graded, "ok1", "gru_gates", make_submission(graded, "gru_gates", "correct", "ok1"))
+    submit(graded, "ok1", make_submission(graded, "gru_gates", "correct", "ok1"), "gru_gates")
     assert main(["--course", str(graded.root), "grade", "gru_gates", "--force"]) == 0
     forced = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     assert all(forced[name] != after[name] for name in after)

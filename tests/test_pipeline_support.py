@@ -3,33 +3,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 from nbgrader.api import Gradebook
 
+from attacks.course import submit
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-
-
-def submit(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode | bytes,
-           name: str | None = None) -> Path:
-    path = course.submission(student, assignment).with_name(name or f"{assignment}.ipynb")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(nb, bytes):
-        path.write_bytes(nb)
-    else:
-        nbformat.write(nb, path)
-    return path
 
 
 def code_class(root: Path, assignment: str = "gru_gates", correct: int = 2) -> Course:
     """A course copy with correct, blank, corrupt and misnamed submissions of one code assignment."""
     course = copy_course(root)
     for i in range(correct):
-        submit(course, f"ok{i}", assignment, make_submission(course, assignment, "correct", f"ok{i}"))
-    submit(course, "blank", assignment, make_submission(course, assignment, "blank", "blank"))
-    submit(course, "corrupt", assignment, b'{"cells": [ this is not json')
-    submit(course, "renamed", assignment, make_submission(course, assignment, "correct", "renamed"), name="my_work.ipynb")
+        submit(course, f"ok{i}", make_submission(course, assignment, "correct", f"ok{i}"), assignment)
+    submit(course, "blank", make_submission(course, assignment, "blank", "blank"), assignment)
+    submit(course, "corrupt", b'{"cells": [ this is not json', assignment)
+    submit(course, "renamed", make_submission(course, assignment, "correct", "renamed"), assignment, "my_work.ipynb")
     return course
 
 
