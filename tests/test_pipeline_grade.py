@@ -6,7 +6,10 @@ import json
 import nbformat
 import pytest
 
+from nbgrader.api import Gradebook
+
 from grucourse.cli import main
+from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
 from test_pipeline_support import code_class, gradebook_scores, max_score, submit
 
@@ -58,3 +61,15 @@ def test_rerun_reuses_cache_and_regrades_only_changed_work(graded):
     assert all(forced[name] != after[name] for name in after)
     assert gradebook_scores(graded, "gru_gates")["ok1"] == max_score(graded, "gru_gates")
     assert json.loads((cache / "ok1.json").read_text())["fingerprint"]
+
+
+def test_broken_hidden_tests_stop_the_run_before_the_gradebook(tmp_path, capsys):
+    course = copy_course(tmp_path)
+    submit(course, "ann", make_submission(course, "gru_gates", "correct", "ann"), "gru_gates")
+    (course.grading_tests / "gru_gates" / "test_zz_mislabelled.py").write_text(
+        "import pytest\npytestmark = pytest.mark.grade_id('no_such_cell')\n\n"
+        "def test_anything(student):\n    assert True\n")
+    assert main(["--course", str(course.root), "grade", "gru_gates", "--workers", "1"]) == 1
+    assert "no_such_cell" in capsys.readouterr().out
+    with Gradebook(course.db_url) as gradebook:
+        assert [a.name for a in gradebook.assignments] == []

@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grucourse.course import Course
+    from grucourse.judge.grade import GradingSetupError
     from grucourse.pipeline.grading import ClassGrading
     from grucourse.pipeline.submissions import find_submissions, submitted_assignments
     from grucourse.pipeline.summary import print_summary
@@ -29,5 +30,10 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"no submissions under {course.submitted}")
         return 1
     grading = ClassGrading(course, force=args.force, scheduler=args.scheduler, workers=args.workers, console=console)
-    print_summary(grading.run(submissions), console)
+    try:
+        graded = grading.run(submissions)
+    except GradingSetupError as exc:
+        console.print(f"grading stopped, the gradebook is unchanged: {exc}", markup=False)
+        return 1
+    print_summary(graded, console)
     return 0

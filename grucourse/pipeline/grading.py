@@ -6,8 +6,6 @@ Results are cached as they arrive, so a run killed half-way is resumed by runnin
 """
 from __future__ import annotations
 
-import dataclasses
-import importlib
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -18,7 +16,8 @@ from grucourse.pipeline.cache import ResultCache
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
 from grucourse.pipeline.submissions import Submission
-from grucourse.pipeline.work import JUDGE, failed, judge_submission
+from grucourse.judge.grade import GradingSetupError, fingerprint
+from grucourse.pipeline.work import failed, judge_submission
 from grucourse.results import SubmissionResult
 
 
@@ -36,7 +35,6 @@ class ClassGrading:
     """One grading run over a list of submissions."""
 
     course: Course
-    judge: str = JUDGE
     force: bool = False
     scheduler: str | None = None
     workers: int | None = None
@@ -55,7 +53,6 @@ class ClassGrading:
 
     def plan(self, submissions: list[Submission]) -> tuple[list[Graded], list[Submission]]:
         """Split into results known already (fresh cache, nothing to grade) and work for Dask."""
-        fingerprint = importlib.import_module(self.judge).fingerprint
         cache = ResultCache(self.course)
         known: list[Graded] = []
         todo: list[Submission] = []
@@ -68,7 +65,7 @@ class ClassGrading:
             if cached is None:
                 todo.append(sub)
             else:
-                known.append(Graded(sub, _with_problems(cached, sub), reused=True))
+                known.append(Graded(sub, cached, reused=True))
         return known, todo
 
     def judge_on_dask(self, todo: list[Submission]) -> list[Graded]:
@@ -82,26 +79,22 @@ class ClassGrading:
         graded: list[Graded] = []
         with dask_client(self.scheduler, self.workers) as client, grading_progress(len(todo), self.console) as bar:
             futures = {
-                client.submit(judge_submission, str(self.course.root), self.judge, sub.student,
-                              sub.assignment, str(sub.notebook), pure=False): sub
+                client.submit(judge_submission, str(self.course.root), sub.student, sub.assignment,
+                              str(sub.notebook), pure=False): sub
                 for sub in todo
             }
             for future in as_completed(futures):
                 sub = futures[future]
                 try:
                     result = SubmissionResult.from_json(future.result())
+                except GradingSetupError:
+                    raise  # the instructor's files are wrong: stop before the gradebook is touched
                 except Exception as exc:  # a lost worker costs this submission, not the batch
                     result = failed(sub.student, sub.assignment,
                                     f"{sub.student}: {sub.notebook}: worker failed: {type(exc).__name__}: {exc}")
                 if result.fingerprint:
                     cache.store(result)
                 bar.advance(failed=bool(result.problems))
-                graded.append(Graded(sub, _with_problems(result, sub)))
+                graded.append(Graded(sub, result))
         return graded
 
-
-def _with_problems(result: SubmissionResult, sub: Submission) -> SubmissionResult:
-    """Add what was noticed while locating the file (e.g. a renamed notebook) to the judge's problems."""
-    if not sub.problems:
-        return result
-    return dataclasses.replace(result, problems=[*sub.problems, *result.problems])
