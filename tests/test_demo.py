@@ -52,6 +52,18 @@ def test_report_has_csvs_plots_and_an_index(demo):
         plot = demo.reports / f"{assignment}_scores.png"
         assert plot.read_bytes()[:4] == b"\x89PNG"
         assert f'src="{plot.name}"' in index
+    assert 'src="quiz_introduction_items/item_analysis.png"' in index
+
+
+def test_feedback_and_report_commands_run_on_the_graded_course(demo, capsys):
+    page = demo.feedback / "student01" / "quiz_introduction" / "quiz_introduction.html"
+    page.unlink()
+    assert main(["--course", str(demo.root), "feedback", "quiz_introduction"]) == 0
+    assert page.is_file()
+    (demo.reports / "index.html").unlink()
+    assert main(["--course", str(demo.root), "report"]) == 0
+    assert (demo.reports / "index.html").is_file()
+    assert f"{STUDENTS} feedback page(s)" in capsys.readouterr().out
 
 
 def test_demo_refuses_to_overwrite_the_repository(capsys):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import importlib
 from pathlib import Path
 
 from grucourse.course import Course, is_quiz
@@ -30,15 +29,11 @@ def build_report(course: Course) -> Path:
 
 
 def item_analysis(course: Course, assignment: str, out: Path) -> list[Path]:
-    """The quiz engine's item analysis (difficulty, discrimination) when it is installed."""
-    try:
-        analyse = importlib.import_module("grucourse.quiz.item_analysis").analyse_gradebook
-    except (ImportError, AttributeError):
-        return []
-    target = out / f"{assignment}_items"
-    target.mkdir(exist_ok=True)
-    analyse(course, assignment, target)
-    return sorted(target.glob("*.png"))
+    """The quiz engine's item analysis (difficulty, discrimination per question), CSV and PNG."""
+    from grucourse.quiz.item_analysis import analyse_gradebook
+
+    analysis = analyse_gradebook(course, assignment, out / f"{assignment}_items")
+    return [analysis.png] if analysis.png else []
 
 
 def index_page(out: Path, sections: list[tuple[str, list[Path]]]) -> str:

@@ -27,9 +27,13 @@ def submitted_assignments(course: Course) -> list[str]:
 def locate(course: Course, student: str, assignment: str) -> Submission:
     """The notebook to grade: the expected one, or the only notebook in the folder under another name."""
     expected = course.submission(student, assignment)
+    where = expected.parent.relative_to(course.root)
+    links = sorted(p.name for p in expected.parent.glob("*.ipynb") if p.is_symlink())
+    if links:  # a link could make the trusted grader read any file on the machine
+        return Submission(student, assignment, None, (
+            f"{student}: {where}/{', '.join(links)} is a symbolic link; nothing graded",))
     if expected.is_file():
         return Submission(student, assignment, expected)
-    where = expected.parent.relative_to(course.root)
     others = sorted(p for p in expected.parent.glob("*.ipynb") if p.is_file())
     if len(others) == 1:
         return Submission(student, assignment, others[0])  # the judge grades it and reports the name
