@@ -27,7 +27,7 @@ KEPT_NOTEBOOK_METADATA = ("kernelspec",)
 
 
 class ReleaseError(RuntimeError):
-    """nbgrader refused a source notebook; the message carries nbgrader's own explanation."""
+    """A source nbgrader refuses or an invalid question bank; the message says which file and why."""
 
 
 def source_assignments(course: Course) -> list[str]:
@@ -100,11 +100,15 @@ def write_quizzes(course: Course) -> str:
     """
     try:
         from grucourse.quiz.build import write_quiz_sources
+        from grucourse.quiz.errors import InvalidBank
     except ModuleNotFoundError as exc:
-        if exc.name not in ("grucourse.quiz.build", "grucourse.quiz"):
+        if exc.name not in ("grucourse.quiz.build", "grucourse.quiz.errors", "grucourse.quiz"):
             raise
         return "quizzes skipped: grucourse.quiz.build is not available"
-    write_quiz_sources(course)
+    try:
+        write_quiz_sources(course)
+    except InvalidBank as exc:  # its message lists every mistake as file:line
+        raise ReleaseError(str(exc)) from exc
     return "quiz sources written from the question bank"
 
 

@@ -81,6 +81,15 @@ def test_broken_source_gives_an_error_naming_the_file(tmp_path: Path, capsys: py
     assert str(path) in out and "generate_assignment failed" in out
 
 
+def test_invalid_question_bank_stops_the_build_naming_the_file(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    course = copy_inputs(tmp_path)
+    (course.question_bank / "broken.yaml").write_text("- id: not valid\n  type: essay\n")
+    assert main(["--course", str(course.root), "build", "--no-gradebook"]) == 1
+    assert "broken.yaml:1" in capsys.readouterr().out
+    assert not course.release.exists()
+
+
 @pytest.mark.parametrize("path", RELEASED, ids=[p.parent.name for p in RELEASED])
 def test_release_has_no_markers(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
