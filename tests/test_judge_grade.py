@@ -147,3 +147,12 @@ def test_scale_with_numpy_testing(student, rng):
     assert failed.message == "the returned values differ from the expected ones"
     assert "1000.12" not in result.cells["scale_tests"].feedback()
     assert any("Not equal to tolerance" in line for line in result.log)
+
+
+def test_conftest_files_above_the_hidden_tests_are_not_loaded(tmp_path: Path) -> None:
+    course = toy.make_course(tmp_path)
+    marker = tmp_path / "conftest-was-imported"
+    for directory in (tmp_path, course.grading_tests):
+        (directory / "conftest.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    result = grade_submission(course, "s", toy.ASSIGNMENT, toy.submit(course, "s"))
+    assert result.score == 5.0 and not marker.exists()

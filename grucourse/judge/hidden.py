@@ -65,8 +65,8 @@ def run_hidden_tests(directory: Path, plugin: JudgePlugin) -> None:
     directory = directory.resolve()
     if not directory.is_dir():
         raise GradingSetupError(f"{directory} does not exist: every code assignment needs hidden tests")
-    args = [str(directory), "--rootdir", str(directory), "-c", os.devnull, "--assert=plain", "--capture=no",
-            "--import-mode=importlib", "-o", "python_files=test_*.py"]
+    args = [str(directory), "--rootdir", str(directory), "-c", os.devnull, "--confcutdir", str(directory),
+            "--assert=plain", "--capture=no", "--import-mode=importlib", "-o", "python_files=test_*.py"]
     for name in _UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
     with _LOCK, _isolated_session(directory):
