@@ -181,3 +181,26 @@ def test_released_notebook_opens_in_jupyterlab_with_nbgrader_tools(page, lab: La
     expect(formgrader.get_by_role("heading", name="Manage Assignments")).to_be_visible()
     expect(formgrader.get_by_role("link", name="gru_bptt", exact=True)).to_be_visible()
     _screenshot(page, "lab_formgrader_panel")
+
+
+def test_student_runs_the_visible_checks_and_validates_in_jupyterlab(page, lab: LabServer, course: Course) -> None:
+    from grucourse.simulate import make_submission
+
+    work = course.root / "student_work" / "gru_gates.ipynb"
+    work.parent.mkdir(exist_ok=True)
+    nbformat.write(make_submission(course, "gru_gates", "correct", GOOD), work)
+    page.goto(lab.url("lab/tree/student_work/gru_gates.ipynb?reset"))
+    expect = playwright_api.expect
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible()
+    expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output")
+    expect(outputs.filter(has_text="gru_forward: visible checks passed")).to_have_count(1)
+    expect(outputs.filter(has_text="Error")).to_have_count(0)
+    _screenshot(page, "lab_student_visible_checks", full_page=False)
+    page.get_by_role("button", name="Validate").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Success! Your notebook passes all the tests.", timeout=180_000)
+    _screenshot(page, "lab_student_validate", full_page=False)
+
