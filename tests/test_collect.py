@@ -76,3 +76,10 @@ def test_unsafe_entries_are_rejected_by_name_and_the_rest_is_collected(course, t
     written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
     assert written == {tmp_path.joinpath("class.zip").relative_to(tmp_path),
                        course.submission("ada", "gru_gates").relative_to(tmp_path)}
+
+
+def test_a_file_that_is_not_a_zip_is_refused_by_name(course, tmp_path, capsys):
+    bogus = tmp_path / "grades.zip"
+    bogus.write_text("not a zip")
+    assert main(["--course", str(course.root), "collect", str(bogus), "--assignment", "gru_gates"]) == 1
+    assert f"{bogus}: cannot import: BadZipFile" in capsys.readouterr().out
