@@ -133,6 +133,7 @@ def running_lab(
         cwd=course.root,
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
+        start_new_session=True,  # Ctrl+C reaches only us; we stop the server without its y/n prompt
     )
     server = LabServer(course, port, token, process)
     try:
