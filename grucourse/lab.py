@@ -39,8 +39,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def lab_argv(course: Course, port: int, token: str) -> list[str]:
-    """The `jupyter lab` command line serving `course` on localhost with a token."""
+def lab_argv(course: Course, port: int) -> list[str]:
+    """The `jupyter lab` command line serving `course` on localhost.
+
+    The token is passed in the environment (JUPYTER_TOKEN), not here: command lines are
+    readable by every user of the machine.
+    """
     argv = [
         sys.executable, "-m", "jupyterlab",
         f"--ServerApp.root_dir={course.root}",
@@ -48,7 +52,6 @@ def lab_argv(course: Course, port: int, token: str) -> list[str]:
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         "--ServerApp.open_browser=False",
-        f"--IdentityProvider.token={token}",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.news_url=None",
     ]
@@ -129,8 +132,9 @@ def running_lab(
     port = port or free_port()
     token = token or secrets.token_hex(24)
     process = subprocess.Popen(
-        lab_argv(course, port, token),
+        lab_argv(course, port),
         cwd=course.root,
+        env={**os.environ, "JUPYTER_TOKEN": token},
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
         start_new_session=True,  # Ctrl+C reaches only us; we stop the server without its y/n prompt

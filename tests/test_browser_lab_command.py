@@ -45,6 +45,10 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
         token = match.group(2)
         assert "gru_bptt, gru_gates, quiz_introduction, quiz_lstm_vs_gru" in printed
         assert (course.root / "exchange").is_dir(), "the exchange exists, so formgrader can release"
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        command_lines = [Path(f"/proc/{child}/cmdline").read_bytes() for child in children]
+        assert command_lines and not any(token.encode() in line for line in command_lines), \
+            "the token is not on a command line other users can read"
 
         status, body = _get(f"http://127.0.0.1:{port}/formgrader/api/assignments", token)
         assert status == 200
