@@ -288,3 +288,53 @@ def test_lms_zip_with_escaping_entries_only_places_the_safe_ones(tmp_path) -> No
     placed = {p.relative_to(course.root) for p in course.root.rglob("*.ipynb")} - {
         p.relative_to(course.root) for p in (*course.source.rglob("*.ipynb"), *course.release.rglob("*.ipynb"))}
     assert {str(p) for p in placed} == {f"submitted/{s}/{kit.ASSIGNMENT}/{FILE}" for s in ("ada_lovelace", "bob_builder")}
+
+
+@pytest.fixture(scope="module")
+def nbgrader_course(tmp_path_factory):
+    """A course where plain `nbgrader autograde` graded alice (correct) and three broken submissions."""
+    if not (kit.REPO / "nbgrader_config.py").is_file():
+        pytest.skip("nbgrader_config.py is not in the repository yet")
+    course = kit.copy_course(tmp_path_factory.mktemp("broken_nbgrader") / "course")
+    subprocess.run([*NBGRADER, "generate_assignment", kit.ASSIGNMENT, "--force"], cwd=course.root,
+                   check=True, capture_output=True, timeout=300)
+    correct = kit.with_code(kit.release_notebook(course), attacks.load("correct").render(), "all")
+    kit.submit(course, "alice", correct)
+    for student, content in {"carol": b"{not json", "frank": b"\xff\xfe" * 100,
+                             "gina": _edit(_set("points", 1000))(correct)}.items():
+        kit.submit(course, student, content)
+    return course, correct, _autograde(course)
+
+
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+
+
+def _autograde(course: kit.Course) -> str:
+    run = subprocess.run([*NBGRADER, "autograde", kit.ASSIGNMENT], cwd=course.root, capture_output=True,
+                         text=True, timeout=800)
+    return run.stdout + run.stderr
+
+
+@pytest.mark.timeout(900)
+def test_plain_nbgrader_autograde_grades_the_rest_of_a_broken_batch(nbgrader_course) -> None:
+    course, _, output = nbgrader_course
+    scores = _gradebook_scores(course)
+    assert scores["alice"] > 0, output[-3000:]
+    for student in ("carol", "frank", "gina"):
+        assert student in output, f"{student} not named in:\n{output[-3000:]}"
+    assert scores.get("carol", 0) == scores.get("frank", 0) == 0
+    assert scores["gina"] <= scores["alice"], scores
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.xfail(strict=True, reason="nbgrader_config.py keeps nbgrader's sanitize step: DeduplicateIds sets a "
+                   "duplicated graded cell's metadata to {}, validation then raises SchemaTooOldError, and "
+                   "nbgrader/converters/base.py turns that into NbGraderException, aborting `nbgrader autograde` "
+                   "for every student after the one with the copied cell")
+def test_plain_nbgrader_autograde_survives_a_duplicated_graded_cell(nbgrader_course) -> None:
+    course, correct, _ = nbgrader_course
+    kit.submit(course, "erin", _edit(_duplicate_graded)(correct))
+    kit.submit(course, "hank", correct)  # graded after erin (students go in name order)
+    output = _autograde(course)
+    scores = _gradebook_scores(course)
+    assert "erin" in output and "hank" in scores and scores["hank"] == scores["alice"], output[-2000:]
