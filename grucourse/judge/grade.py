@@ -17,7 +17,8 @@ from nbgrader import utils as nbutils
 
 from grucourse.course import Course, is_quiz
 from grucourse.judge.hidden import GradingSetupError, run_hidden_tests
-from grucourse.judge.notebook import NotebookUnreadable, assemble, is_autograded_test, nbgrader_meta, read_notebook
+from grucourse.judge.notebook import (NotebookUnreadable, assemble, is_autograded_test, nbgrader_meta, read_file,
+                                      read_notebook)
 from grucourse.judge.pytest_plugin import JudgePlugin, Outcome
 from grucourse.judge.runner import NotebookRunner
 from grucourse.judge.sandbox import Sandbox, course_sandbox
@@ -46,12 +47,13 @@ def fingerprint(course: Course, assignment: str, notebook_path: Path) -> str:
     """Hash of the submission bytes, the source notebook, the hidden tests (or question bank)
     and the judge version: a cached result with the same fingerprint is still valid."""
     digest = hashlib.sha256(f"judge {JUDGE_VERSION}\n{assignment}\n".encode())
-    for path in [Path(notebook_path), *_graded_inputs(course, assignment)]:
+    submission = Path(notebook_path)
+    for path in [submission, *_graded_inputs(course, assignment)]:
         digest.update(f"\n{path.name}\n".encode())
         try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"<missing>")
+            digest.update(hashlib.sha256(read_file(path, course.submitted if path == submission else None)).digest())
+        except NotebookUnreadable as exc:
+            digest.update(f"<{exc}>".encode())
     return digest.hexdigest()
 
 
@@ -64,7 +66,7 @@ def grade_submission(course: Course, student: str, assignment: str, notebook_pat
                               fingerprint=fingerprint(course, assignment, notebook_path))
     where = f"{student}/{assignment}/{notebook_path.name}"
     try:
-        submission = read_notebook(notebook_path)
+        submission = read_notebook(notebook_path, below=course.submitted)
     except NotebookUnreadable as exc:
         submission = None
         result.problems.append(f"{where} {exc}; it was not graded")

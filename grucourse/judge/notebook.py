@@ -8,6 +8,8 @@ or reordered graded cells, edited nbgrader metadata or checksums) is reported as
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,18 +21,50 @@ from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests
 
 COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task")
+MAX_NOTEBOOK_BYTES = 64 * 2**20
 
 
 class NotebookUnreadable(ValueError):
     """The file is not a notebook we can grade; the message says why, for the student."""
 
 
-def read_notebook(path: Path) -> NotebookNode:
-    """The notebook at `path`; NotebookUnreadable for missing, non-UTF-8, non-JSON, non-notebook files."""
+def _linked_directory(path: Path, below: Path) -> Path | None:
+    """A symbolic link among the directories between `below` and `path`, if any."""
+    if not path.is_relative_to(below):
+        return None
+    for parent in reversed(path.parents):
+        if parent.is_relative_to(below) and parent != below and parent.is_symlink():
+            return parent
+    return None
+
+
+def read_file(path: Path, below: Path | None = None) -> bytes:
+    """The bytes of a regular file, without blocking: FIFOs, devices and files over
+    MAX_NOTEBOOK_BYTES are refused. For a submission, `below` is the directory it was handed
+    in under (e.g. submitted/): links (the file itself, or a directory between `below` and
+    it) are refused too, since the grader may read what the submitting student cannot."""
+    path = Path(os.path.abspath(path))
+    no_links = os.O_NOFOLLOW if below is not None else 0
+    if below is not None and (path.is_symlink() or _linked_directory(path, below)):
+        raise NotebookUnreadable("is a symbolic link, not a file")
     try:
-        data = Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | no_links | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise NotebookUnreadable(f"cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookUnreadable("is not a regular file")
+        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookUnreadable(f"is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    return data
+
+
+def read_notebook(path: Path, below: Path | None = None) -> NotebookNode:
+    """The notebook at `path`; NotebookUnreadable for missing, linked, special, huge, non-UTF-8,
+    non-JSON and non-notebook files (see read_file for `below`)."""
+    data = read_file(path, below)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -39,6 +73,8 @@ def read_notebook(path: Path) -> NotebookNode:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookUnreadable(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise NotebookUnreadable("is JSON nested too deeply to be a notebook") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or raw.get("nbformat") != 4:
         raise NotebookUnreadable("is not a Jupyter notebook (nbformat 4)")
     try:

@@ -13,12 +13,25 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
+from nbgrader.preprocessors import DeduplicateIds, NbGraderPreprocessor, SaveAutoGrades
 
 from grucourse.course import Course
 from grucourse.results import CellResult, SubmissionResult
 
 RESOURCE_KEY = "grucourse_judge"
+
+
+class DropDuplicateIds(DeduplicateIds):
+    """nbgrader's DeduplicateIds leaves `{}` as the nbgrader metadata of a copied graded cell,
+    which nbgrader's own validation rejects, aborting `nbgrader autograde` for the rest of the
+    batch. Removing the key makes the copy an ordinary cell (the judge reports the copy)."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
+                        cell_index: int) -> tuple[NotebookNode, ResourcesDict]:
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader") == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
 
 class JudgeNotebook(NbGraderPreprocessor):
