@@ -25,6 +25,7 @@ import numpy as np
 
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
+from grucourse.pipeline.nbgrader_app import register_assignments
 
 STOCK_CONFIG = """c = get_config()
 c.CourseDirectory.root = {root!r}
@@ -86,6 +87,7 @@ def grucourse(course: Course, *args: str) -> list[str]:
 
 def bench_code(tmp: Path, size: int, baseline: bool) -> None:
     ours = copy_course(tmp / "ours")
+    register_assignments(ours, ["gru_gates"])  # like generate_assignment for the baseline: not timed
     code_class(ours, size)
     ours_s, _ = timed(grucourse(ours, "gru_gates"), ours.root)
     print(f"grucourse grade:           {size} code submissions in {ours_s:7.1f} s")
@@ -103,6 +105,7 @@ def bench_code(tmp: Path, size: int, baseline: bool) -> None:
 
 def bench_quiz(tmp: Path, size: int) -> None:
     course = copy_course(tmp / "quiz")
+    register_assignments(course, ["quiz_introduction"])
     quiz_class(course, size)
     seconds, peak_kb = timed(grucourse(course, "quiz_introduction"), course.root)
     print(f"grucourse grade:           {size} quiz submissions in {seconds:7.1f} s "

@@ -49,11 +49,15 @@ def test_autograded_notebook_shows_the_judges_verdict(graded):
 def test_rerun_reuses_cache_and_regrades_only_changed_work(graded):
     cache = graded.judge_cache / "gru_gates"
     stamps = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    rendered = {p.parent.parent.name: p.stat().st_mtime_ns for p in graded.autograded.glob("*/gru_gates/*.ipynb")}
     submit(graded, "ok1", make_submission(graded, "gru_gates", "blank", "ok1"), "gru_gates")
     assert main(["--course", str(graded.root), "grade", "gru_gates"]) == 0
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
     changed = {name for name in stamps if after[name] != stamps[name]}
     assert changed == {"ok1.json"}
+    rerendered = {p.parent.parent.name for p in graded.autograded.glob("*/gru_gates/*.ipynb")
+                  if p.stat().st_mtime_ns != rendered[p.parent.parent.name]}
+    assert rerendered == {"ok1"}
     assert gradebook_scores(graded, "gru_gates")["ok1"] == 0.0
     submit(graded, "ok1", make_submission(graded, "gru_gates", "correct", "ok1"), "gru_gates")
     assert main(["--course", str(graded.root), "grade", "gru_gates", "--force"]) == 0

@@ -48,8 +48,15 @@ class ClassGrading:
         register_assignments(self.course, sorted({g.result.assignment for g in graded}))
         write_gradebook(self.course, [g.result for g in graded])
         for g in graded:
-            write_autograded(self.course, g.submission.notebook, g.result)
+            if not (g.reused and self.rendered(g.result)):
+                write_autograded(self.course, g.submission.notebook, g.result)
         return graded
+
+    def rendered(self, result: SubmissionResult) -> bool:
+        """The graded notebook was written after its cached result (a resumed run skips it)."""
+        notebook = self.course.autograded_notebook(result.student, result.assignment)
+        cached = ResultCache(self.course).path(result.assignment, result.student)
+        return notebook.is_file() and notebook.stat().st_mtime_ns >= cached.stat().st_mtime_ns
 
     def plan(self, submissions: list[Submission]) -> tuple[list[Graded], list[Submission]]:
         """Split into results known already (fresh cache, nothing to grade) and work for Dask."""
