@@ -1,0 +1,195 @@
+"""Submissions written from the release notebooks and the SPEC alone, graded by the real judge.
+
+tests/independent/<assignment>/<style>.py: a complete correct answer in one style (loops, einsum,
+np.dot, concatenated weights, time-vectorized, float32 intermediates, tanh-based sigmoid, cached or
+recomputed BPTT, nditer/flat-index/ndindex numerical gradients, clipping with or without PyTorch's
++1e-6...). Every style must get full marks on every graded cell.
+
+tests/independent/mutants/<assignment>/<bug>.py: one realistic bug. The file names its correct base
+style (`# base: <style>`) and holds the functions that differ; they replace the base's definitions
+in place (helpers of the base stay). A mutant must lose points exactly on the cells listed in
+MUTANTS, keep full marks everywhere else, and, where the hidden tests know the bug, every failed
+check of that cell names it. No feedback may show numbers from the hidden inputs.
+
+All submissions are graded once, in one module-scoped loop, on a copy of the course files.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grucourse.judge.grade import grade_submission
+from grucourse.pipeline.course_copy import copy_course
+from grucourse.results import SubmissionResult
+from grucourse.simulate import fill_solutions, solution_cells
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).parent / "independent"
+ASSIGNMENTS = ("gru_gates", "gru_bptt")
+POINTS = {"gru_gates": 10, "gru_bptt": 11}
+STYLES = [(a, p.stem) for a in ASSIGNMENTS for p in sorted((HERE / a).glob("*.py"))]
+
+FORWARD = ("gru_cell_forward_tests", "gru_forward_tests")
+BPTT = ("gru_cell_backward_tests", "gru_backward_tests")
+CHO = "the update gate has the opposite role"
+AFTER = "the reset gate is applied after the product with U_h"
+
+
+def lose(*cells: str, hint: str | None = None) -> dict[str, str | None]:
+    return dict.fromkeys(cells, hint)
+
+
+# (assignment, mutant) -> {cell that must lose points: text every failed check there shows, or None}
+MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
+    ("gru_gates", "cho_update"): lose("hidden_state_tests", *FORWARD, hint=CHO),
+    ("gru_gates", "reset_after_product"): lose("candidate_hidden_state_tests", *FORWARD, hint=AFTER),
+    ("gru_gates", "reset_gate_no_bias"): {"reset_gate_tests": "the bias b_r is missing", **lose(*FORWARD)},
+    ("gru_gates", "naive_sigmoid"): lose("sigmoid_tests", hint="sigmoid overflows for large |x|"),
+    ("gru_gates", "sigmoid_where_both_branches"): lose("sigmoid_tests", hint="sigmoid overflows for large |x|"),
+    ("gru_gates", "candidate_ignores_reset"): {
+        "candidate_hidden_state_tests": "the reset gate R_t is not used", **lose(*FORWARD)},
+    ("gru_gates", "candidate_bias_first_row"): lose("candidate_hidden_state_tests", *FORWARD),
+    ("gru_gates", "update_gate_transposed_U"): lose("update_gate_tests", *FORWARD),
+    ("gru_gates", "cell_uses_Z_as_reset"): lose(*FORWARD),
+    ("gru_gates", "forward_from_H0"): lose("gru_forward_tests", hint="every step starts from H0"),
+    ("gru_gates", "forward_includes_H0"): lose("gru_forward_tests", hint="H0 must not be included"),
+    ("gru_bptt", "no_direct_path"): lose(*BPTT, hint="the direct path dH_prev += dH_t * (1 - Z) is missing"),
+    # the base's gru_backward is written out and does not call the buggy cell
+    ("gru_bptt", "dZ_wrong_sign"): lose("gru_cell_backward_tests"),
+    ("gru_bptt", "dU_r_transposed"): lose("gru_cell_backward_tests"),
+    ("gru_bptt", "dU_h_without_reset"): lose(*BPTT),
+    ("gru_bptt", "bptt_last_step_only"): lose("gru_backward_tests"),
+    ("gru_bptt", "bptt_no_carry"): lose("gru_backward_tests", hint="is not carried back to the step before"),
+    ("gru_bptt", "bptt_grads_overwritten"): lose("gru_backward_tests", hint="sum (+=) the gradients of all steps"),
+    ("gru_bptt", "bptt_states_off_by_one"): lose("gru_backward_tests"),
+    ("gru_bptt", "clip_per_tensor"): lose("clip_gradients_tests", hint="clipped by its own norm"),
+    ("gru_bptt", "clip_in_place"): lose("clip_gradients_tests", hint="modified the input gradients in place"),
+    ("gru_bptt", "clip_always_scales"): lose("clip_gradients_tests", hint="already below max_norm"),
+    ("gru_bptt", "numgrad_one_sided"): lose("numerical_gradient_tests", hint="one-sided difference"),
+    ("gru_bptt", "numgrad_no_restore"): lose("numerical_gradient_tests", hint="left x changed"),
+    ("gru_bptt", "numgrad_restore_by_adding"): lose("numerical_gradient_tests", hint="left x changed"),
+    ("gru_bptt", "numgrad_on_copy"): lose("numerical_gradient_tests", hint="not of a copy"),
+}
+# (assignment, mutant) -> (a hint some failed check must give, a hint for another bug no check may give)
+SAID = {("gru_bptt", "dZ_wrong_sign"): ("dZ has the wrong sign", CHO)}
+
+# A float with three or more decimals, or an array repr: a hidden input leaking into feedback.
+LEAK = re.compile(r"\d\.\d{3,}|array\(|\[\s*-?\d+\.\d")
+
+
+def functions_by_cell(text: str, cells: list[str]) -> dict[str, str]:
+    """Split a snippet into solution cells: each function named like a cell goes into that cell,
+    together with the helpers written before it; helpers after the last one go with the last."""
+    lines, answers, start, last = text.splitlines(), {}, 0, None
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name in cells:
+            answers[node.name] = "\n".join(lines[start:node.end_lineno]).strip() + "\n"
+            start, last = node.end_lineno, node.name
+    tail = "\n".join(lines[start:]).strip()
+    if tail and last:
+        answers[last] += "\n\n" + tail + "\n"
+    return answers
+
+
+def replace_definitions(answers: dict[str, str], text: str) -> dict[str, str]:
+    """The answers with every function defined in `text` replaced where the answers define it."""
+    answers, lines = dict(answers), text.splitlines()
+    for node in ast.parse(text).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        new = lines[node.lineno - 1:node.end_lineno]
+        for cell, source in answers.items():
+            old = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == node.name]
+            if old:
+                body = source.splitlines()
+                answers[cell] = "\n".join(body[:old[0].lineno - 1] + new + body[old[0].end_lineno:]) + "\n"
+                break
+        else:
+            raise ValueError(f"{node.name} is not defined by the base style")
+    return answers
+
+
+def base_of(path: Path) -> str:
+    match = re.search(r"^# base: (\w+)$", path.read_text(), re.M)
+    assert match, f"{path} does not name its base style"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], SubmissionResult]:
+    root = tmp_path_factory.mktemp("independent")
+    course = copy_course(root / "course")
+    graded = {}
+    for assignment in ASSIGNMENTS:
+        cells = list(solution_cells(course, assignment))
+        styles = {p.stem: functions_by_cell(p.read_text(), cells) for p in sorted((HERE / assignment).glob("*.py"))}
+        submissions = dict(styles)
+        for path in sorted((HERE / "mutants" / assignment).glob("*.py")):
+            submissions[path.stem] = replace_definitions(styles[base_of(path)], path.read_text())
+        for name, answers in submissions.items():
+            assert answers.keys() == set(cells), f"{assignment}/{name} must answer every solution cell"
+            nb = fill_solutions(nbformat.read(course.release_notebook(assignment), as_version=4), answers)
+            student = name.replace("_", "-")
+            path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+            path.parent.mkdir(parents=True)
+            nbformat.write(nb, path)
+            graded[assignment, name] = grade_submission(course, student, assignment, path)
+    return graded
+
+
+def lost(result: SubmissionResult) -> set[str]:
+    return {gid for gid, cell in result.cells.items() if cell.score < cell.max_score - 1e-9}
+
+
+def report(result: SubmissionResult) -> str:
+    return "\n".join(cell.feedback() for cell in result.cells.values())
+
+
+@pytest.mark.parametrize("assignment, style", STYLES, ids=[f"{a}-{s}" for a, s in STYLES])
+def test_correct_style_gets_full_marks(results, assignment: str, style: str) -> None:
+    result = results[assignment, style]
+    assert not result.problems, result.problems
+    assert result.max_score == POINTS[assignment]
+    assert not lost(result), report(result)
+    assert result.score == POINTS[assignment]
+    errors = [o for outputs in result.cell_outputs.values() for o in outputs if o.get("output_type") == "error"]
+    assert not errors, "a correct style also passes every visible check"
+
+
+CASES = sorted(MUTANTS)
+
+
+@pytest.mark.parametrize("assignment, mutant", CASES, ids=[f"{a}-{m}" for a, m in CASES])
+def test_mutant_loses_points_only_where_the_bug_shows(results, assignment: str, mutant: str) -> None:
+    result = results[assignment, mutant]
+    expected = MUTANTS[assignment, mutant]
+    assert not result.problems, result.problems
+    assert result.max_score == POINTS[assignment]
+    assert lost(result) == set(expected), report(result)
+    for gid, hint in expected.items():
+        failed = [check.message for check in result.cells[gid].checks if not check.passed]
+        assert failed, report(result)
+        if hint is not None:
+            assert all(hint in message for message in failed), result.cells[gid].feedback()
+    messages = [check.message for cell in result.cells.values() for check in cell.checks]
+    if (assignment, mutant) in SAID:
+        said, not_said = SAID[assignment, mutant]
+        assert any(said in m for m in messages), report(result)
+        assert not any(not_said in m for m in messages), report(result)
+    leaks = [m for m in messages if LEAK.search(m)]
+    assert not leaks, leaks
+
+
+def test_every_snippet_is_graded_and_listed() -> None:
+    """At least six styles per assignment; every mutant file is in the table and vice versa."""
+    for assignment in ASSIGNMENTS:
+        assert len([s for a, s in STYLES if a == assignment]) >= 6
+    files = {(p.parent.name, p.stem) for p in (HERE / "mutants").glob("*/*.py")}
+    assert files == set(MUTANTS)
+    for path in (HERE / "mutants").glob("*/*.py"):
+        assert (HERE / path.parent.name / f"{base_of(path)}.py").is_file(), path
