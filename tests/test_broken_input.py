@@ -321,10 +321,6 @@ def test_plain_nbgrader_autograde_grades_the_rest_of_a_broken_batch(nbgrader_cou
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.xfail(strict=True, reason="nbgrader_config.py keeps nbgrader's sanitize step: DeduplicateIds sets a "
-                   "duplicated graded cell's metadata to {}, validation then raises SchemaTooOldError, and "
-                   "nbgrader/converters/base.py turns that into NbGraderException, aborting `nbgrader autograde` "
-                   "for every student after the one with the copied cell")
 def test_plain_nbgrader_autograde_survives_a_duplicated_graded_cell(nbgrader_course) -> None:
     course, correct, _ = nbgrader_course
     kit.submit(course, "erin", _edit(_duplicate_graded)(correct))
