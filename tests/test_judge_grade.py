@@ -156,3 +156,19 @@ def test_conftest_files_above_the_hidden_tests_are_not_loaded(tmp_path: Path) ->
         (directory / "conftest.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
     result = grade_submission(course, "s", toy.ASSIGNMENT, toy.submit(course, "s"))
     assert result.score == 5.0 and not marker.exists()
+
+
+def test_links_to_a_classmates_submission_are_refused(course) -> None:
+    victim = toy.submit(course, "alice")
+    linked_dir = course.submitted / "mallory"
+    linked_dir.symlink_to(victim.parent.parent, target_is_directory=True)
+    result = grade_submission(course, "mallory", toy.ASSIGNMENT, course.submission("mallory", toy.ASSIGNMENT))
+    assert result.score == 0 and "mallory/toy/toy.ipynb is a symbolic link" in result.problems[0]
+
+
+def test_deeply_nested_json_is_reported_not_raised(course) -> None:
+    path = course.submission("nested", toy.ASSIGNMENT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    result = grade_submission(course, "nested", toy.ASSIGNMENT, path)
+    assert result.score == 0 and "nested too deeply" in result.problems[0]
