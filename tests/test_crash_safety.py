@@ -72,8 +72,9 @@ def _kill_when(command: list[str], cwd: Path, ready: Callable[[], bool], timeout
             pass
 
 
-def _check_gradebook(course: kit.Course) -> dict[str, float]:
-    """Integrity, one submission per student, a grade for every graded cell; returns the scores."""
+def _check_gradebook(course: kit.Course, scored: bool = True) -> dict[str, tuple[float, float]]:
+    """Integrity, one submission per student, a grade row for every graded cell and (`scored`)
+    a score in each; returns (score, max score) per student."""
     from nbgrader.api import Gradebook
 
     with sqlite3.connect(course.gradebook) as con:
@@ -87,6 +88,8 @@ def _check_gradebook(course: kit.Course) -> dict[str, float]:
         for sub in gradebook.assignment_submissions(kit.ASSIGNMENT):
             grades = [g for nb in sub.notebooks for g in nb.grades]
             assert len(grades) == cells, f"{sub.student.id}: {len(grades)} grades for {cells} graded cells"
+            if scored:
+                assert all(g.auto_score is not None for g in grades), f"{sub.student.id}: a graded cell has no score"
             scores[sub.student.id] = (sub.score, sub.max_score)
     assert set(scores) == set(CORRECT + BLANK)
     return scores
@@ -117,20 +120,37 @@ def test_grucourse_grade_survives_kill_9(tmp_path, kill_point: str) -> None:
     assert not orphans, f"processes left running after kill -9 of grucourse grade: {orphans}"
 
 
-def test_plain_nbgrader_autograde_survives_kill_9(tmp_path) -> None:
+@pytest.fixture(scope="module")
+def nbgrader_killed(tmp_path_factory) -> dict:
+    """Plain `nbgrader autograde` killed with -9 in the middle of a student, then run again."""
     if not (kit.REPO / "nbgrader_config.py").is_file():
         pytest.skip("nbgrader_config.py is not in the repository yet")
-    course = kit.copy_course(tmp_path / "course")
+    course = kit.copy_course(tmp_path_factory.mktemp("nbgrader_killed") / "course")
     _class(course)
     nbgrader = [sys.executable, "-m", "nbgrader"]
     subprocess.run([*nbgrader, "generate_assignment", kit.ASSIGNMENT, "--force"], cwd=course.root,
                    check=True, capture_output=True, timeout=300)  # registers the assignment in the gradebook
     autograde = [*nbgrader, "autograde", kit.ASSIGNMENT]
-    orphans = _kill_when(autograde, course.root, lambda: _autograded(course) >= 2)
+    # Students go in name order (blank0, blank1, correct0, ...): killed while correct0 is graded,
+    # so a half-graded student who is then skipped on the re-run shows up as a lost score.
+    orphans = _kill_when(autograde, course.root, lambda: _autograded(course) >= 3)
     rerun = subprocess.run(autograde, cwd=course.root, capture_output=True, text=True, timeout=600)
+    return {"course": course, "orphans": orphans, "rerun": rerun}
+
+
+def test_plain_nbgrader_autograde_rerun_after_kill_9_keeps_the_gradebook_consistent(nbgrader_killed) -> None:
+    rerun = nbgrader_killed["rerun"]
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    _assert_scores(_check_gradebook(course))
-    assert not orphans, f"processes left running after kill -9 of nbgrader autograde: {orphans}"
+    _check_gradebook(nbgrader_killed["course"], scored=False)
+    assert not nbgrader_killed["orphans"], f"left running after kill -9: {nbgrader_killed['orphans']}"
+
+
+@pytest.mark.xfail(strict=True, reason="nbgrader autograde skips every student whose autograded/<student>/<assignment> "
+                   "exists ('Skipping existing assignment'); the student it was killed on keeps grade rows "
+                   "without auto_score. nbgrader_config.py could set c.BaseConverter.force = True: "
+                   "JudgeNotebook reuses the judge cache, so regrading everyone is cheap")
+def test_plain_nbgrader_autograde_rerun_after_kill_9_gives_every_score(nbgrader_killed) -> None:
+    _assert_scores(_check_gradebook(nbgrader_killed["course"]))
 
 
 _GRADE_ONE = """
