@@ -120,9 +120,12 @@ def test_probes_cross_as_descriptions_and_build_the_fixed_functions() -> None:
     probe = round_trip(Probe("quadratic", A=A))
     assert isinstance(probe, Probe) and probe.kind == "quadratic"
     x = np.array([[0.5, -1.0]])
-    assert probe.build([]) (x) == pytest.approx(np.sum(A * x**2) + np.sum(np.sin(x)))
-    closure = Probe("closure_quadratic", A=A, x_index=1).build([None, x])
-    assert closure("ignored") == pytest.approx(np.sum(A * x**2) + np.sum(np.sin(x)))
+    expected = np.sum(A * x**2) + np.sum(np.sin(x))
+    assert probe.build([], {})(x) == pytest.approx(expected)
+    closure = Probe("closure_quadratic", A=A, x_index=1).build([None, x], {})
+    assert closure("ignored") == pytest.approx(expected)
+    by_name = Probe("closure_quadratic", A=A, x_index="x").build([], {"x": x})
+    assert by_name("ignored") == pytest.approx(expected)
     with pytest.raises(ValueError, match="unknown probe"):
         Probe("os.system")
     assert set(protocol.PROBES) >= {"quadratic", "closure_quadratic"}

@@ -68,13 +68,16 @@ class Probe:
     def __repr__(self) -> str:
         return f"Probe({self.kind!r})"
 
-    def build(self, call_args: list[Any]) -> Callable[[Any], float]:
-        """The function itself; `call_args` are the positional arguments of the call it is
-        passed to (closure probes read one of them)."""
-        return PROBES[self.kind](call_args=call_args, **self.arrays)
+    def build(self, call_args: list[Any], call_kwargs: dict[str, Any]) -> Callable[[Any], float]:
+        """The function itself, for a call with these arguments (closure probes read one of
+        them: `x_index` is a position or a keyword)."""
+        return PROBES[self.kind](call=(call_args, call_kwargs), **self.arrays)
 
 
-def _quadratic(A: np.ndarray, call_args: list[Any]) -> Callable[[Any], float]:
+Call = tuple[list[Any], dict[str, Any]]
+
+
+def _quadratic(A: np.ndarray, call: Call) -> Callable[[Any], float]:
     def f(x: Any) -> float:
         x = np.asarray(x, dtype=float)
         return float(np.sum(A * x**2) + np.sum(np.sin(x)))
@@ -82,11 +85,12 @@ def _quadratic(A: np.ndarray, call_args: list[Any]) -> Callable[[Any], float]:
     return f
 
 
-def _closure_quadratic(A: np.ndarray, x_index: int, call_args: list[Any]) -> Callable[[Any], float]:
-    quadratic = _quadratic(A, call_args)
+def _closure_quadratic(A: np.ndarray, x_index: int | str, call: Call) -> Callable[[Any], float]:
+    quadratic = _quadratic(A, call)
+    args, kwargs = call
 
     def f(_ignored: Any = None) -> float:
-        return quadratic(call_args[int(x_index)])
+        return quadratic(kwargs[x_index] if isinstance(x_index, str) else args[int(x_index)])
 
     return f
 

@@ -174,7 +174,10 @@ def call(namespace: dict[str, Any], message: dict[str, Any], blobs: list[bytes],
     args = list(args)
     for position, arg in enumerate(args):
         if type(arg) is protocol.Probe:
-            args[position] = arg.build(args)
+            args[position] = arg.build(args, kwargs)
+    for name, arg in kwargs.items():
+        if type(arg) is protocol.Probe:
+            kwargs[name] = arg.build(args, kwargs)
     with Captured(limit), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
