@@ -29,6 +29,13 @@ ATTACKS = {
         "os.write(fd, p.pack({'op': 'value', 'value': 1.0, 'args_after': None, 'warnings': []}))\n"
         "os.write(fd, b'garbage' * 100)"]),
     "exit_at_top_level": (toy.BLANK, ["import os\nos._exit(0)"]),
+    "replies_from_a_thread": (WRONG, [
+        "import os, sys, threading, time, judge_protocol as p\nimport numpy as np\n"
+        "def forge():\n    for i in range(1, 50):\n        time.sleep(0.05)\n        blobs = []\n"
+        "        value = p.encode(np.ones((3, 5)), blobs)\n"
+        "        os.write(int(sys.argv[2]), p.pack({'op': 'value', 'id': i, 'value': value, 'args_after': None, "
+        "'warnings': []}, blobs))\n"
+        "threading.Thread(target=forge, daemon=True).start()"]),
 }
 
 

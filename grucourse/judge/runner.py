@@ -61,6 +61,9 @@ class CellRun:
         return [dict(output) for output in outputs]
 
 
+REPLIES = ("value", "raised", "missing")
+
+
 class NotebookRunner:
     """Runs `cells` ((index in the submitted notebook, source) pairs) in a sandboxed worker."""
 
@@ -73,6 +76,7 @@ class NotebookRunner:
         self.starts = 0
         self.broken = ""
         self.poisoned: dict[str, str] = {}
+        self.calls = 0
         self._deadline = 0.0
         self.worker: WorkerProcess | None = None
 
@@ -91,10 +95,15 @@ class NotebookRunner:
             self._boot(record=False)
         if self.worker is None:
             raise WorkerGone(self.broken)
+        self.calls += 1
+        message = {**message, "id": self.calls}
         try:
             self.worker.send(message, blobs, time.monotonic() + self.sandbox.call_timeout)
-            return self.worker.receive(time.monotonic() + self.sandbox.call_timeout,
-                                       f"the {self.sandbox.call_timeout:g} s call")
+            reply, reply_blobs = self.worker.receive(time.monotonic() + self.sandbox.call_timeout,
+                                                     f"the {self.sandbox.call_timeout:g} s call")
+            if reply.get("id") != self.calls or reply.get("op") not in REPLIES:
+                raise worker_gone(self.worker, "the worker sent a reply to a different request")
+            return reply, reply_blobs
         except WorkerGone as gone:
             self._note_output()
             self.worker = None

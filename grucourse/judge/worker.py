@@ -229,7 +229,8 @@ def serve(connection: Connection, limit: int) -> None:
         connection.send({"op": "ran"})
 
     def answer(message: dict[str, Any], blobs: list[bytes]) -> None:
-        connection.send(*call(cells.namespace, message, blobs, limit))
+        reply, reply_blobs = call(cells.namespace, message, blobs, limit)
+        connection.send({**reply, "id": message.get("id")}, reply_blobs)
 
     handlers.update(run=run, call=answer)
     connection.send({"op": "hello", "ipython": cells.shell is not None})
