@@ -1,8 +1,9 @@
 """Grading a whole class: judge on Dask, cache every result, then write nbgrader's files once.
 
 Judging is the expensive, parallel part and happens on Dask workers; everything that writes
-shared state (the gradebook, `autograded/`) happens afterwards in this one process.
-Results are cached as they arrive, so a run killed half-way is resumed by running it again.
+shared state happens in this one process: each result is cached and its graded notebook
+(`autograded/`) written as it arrives, and the gradebook is written at the end in one
+transaction. A run killed half-way is resumed by running it again.
 """
 from __future__ import annotations
 
@@ -41,22 +42,24 @@ class ClassGrading:
     console: Console | None = None
 
     def run(self, submissions: list[Submission]) -> list[Graded]:
-        graded, todo = self.plan(submissions)
-        if todo:
-            graded += self.judge_on_dask(todo)
+        known, todo = self.plan(submissions)
+        graded = self.judge_on_dask(todo) if todo else []
+        for g in known:
+            self.render(g)
+        graded += known
         graded.sort(key=lambda g: (g.result.assignment, g.result.student))
         register_assignments(self.course, sorted({g.result.assignment for g in graded}))
         write_gradebook(self.course, [g.result for g in graded])
-        for g in graded:
-            if not (g.reused and self.rendered(g.result)):
-                write_autograded(self.course, g.submission.notebook, g.result)
         return graded
 
-    def rendered(self, result: SubmissionResult) -> bool:
-        """The graded notebook was written after its cached result (a resumed run skips it)."""
-        notebook = self.course.autograded_notebook(result.student, result.assignment)
-        cached = ResultCache(self.course).path(result.assignment, result.student)
-        return notebook.is_file() and notebook.stat().st_mtime_ns >= cached.stat().st_mtime_ns
+    def render(self, g: Graded) -> None:
+        """Write the graded notebook, unless a resumed run already wrote it from this cached result."""
+        notebook = self.course.autograded_notebook(g.result.student, g.result.assignment)
+        if g.reused and notebook.is_file():
+            cached = ResultCache(self.course).path(g.result.assignment, g.result.student)
+            if notebook.stat().st_mtime_ns >= cached.stat().st_mtime_ns:
+                return
+        write_autograded(self.course, g.submission.notebook, g.result)
 
     def plan(self, submissions: list[Submission]) -> tuple[list[Graded], list[Submission]]:
         """Split into results known already (fresh cache, nothing to grade) and work for Dask."""
@@ -101,7 +104,8 @@ class ClassGrading:
                                     f"{sub.student}: {sub.notebook}: worker failed: {type(exc).__name__}: {exc}")
                 if result.fingerprint:
                     cache.store(result)
-                bar.advance(failed=bool(result.problems))
                 graded.append(Graded(sub, result))
+                self.render(graded[-1])  # while the workers judge the rest
+                bar.advance(failed=bool(result.problems))
         return graded
 
