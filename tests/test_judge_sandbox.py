@@ -197,3 +197,10 @@ def test_limits_come_from_the_course_config(tmp_path: Path) -> None:
     (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.Sandbox.memory_mb = 321\n")
     assert course_sandbox(tmp_path / "nbgrader_config.py").memory_mb == 321
     assert course_sandbox(tmp_path / "missing.py").memory_mb == Sandbox().memory_mb
+
+
+def test_many_chatty_cells_share_one_output_budget() -> None:
+    cells, _ = run(*["print('z' * 5_000)"] * 30, max_output_bytes=2_000)
+    kept = sum(len(cell.stdout) for cell in cells)
+    assert kept <= 10 * 2_000 and cells[0].stdout == "z" * 2_000
+    assert "output limit was reached" in cells[-1].note

@@ -11,6 +11,7 @@ import atexit
 import functools
 import importlib.util
 import os
+import py_compile
 import selectors
 import shutil
 import site
@@ -43,8 +44,9 @@ def worker_dir() -> Path:
     here = Path(__file__).parent
     shutil.copyfile(here / "worker.py", directory / WORKER_NAME)
     shutil.copyfile(here / "protocol.py", directory / "judge_protocol.py")
-    for path in directory.iterdir():
-        path.chmod(0o644)
+    py_compile.compile(str(directory / "judge_protocol.py"))  # the sandbox cannot write its cache
+    for path in directory.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
     directory.chmod(0o755)
     if not _WORKER_DIRS:
         atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _WORKER_DIRS])

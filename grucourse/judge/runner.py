@@ -62,6 +62,7 @@ class CellRun:
 
 
 REPLIES = ("value", "raised", "missing")
+TOTAL_OUTPUT_CELLS = 10
 
 
 class NotebookRunner:
@@ -160,7 +161,7 @@ class NotebookRunner:
                 if reply.get("op") != "cell" or reply.get("index") != index:
                     raise worker_gone(worker, "the worker sent an unexpected reply")
                 if record:
-                    self.runs[index] = CellRun.from_reply(reply, self.sandbox.max_output_bytes)
+                    self.runs[index] = self._recorded(reply)
             current = -1
             worker.receive(time.monotonic() + self.sandbox.cell_timeout, "the end of the notebook")
             return None
@@ -170,6 +171,17 @@ class NotebookRunner:
             if record and current >= 0:
                 self.runs[current] = CellRun(note=f"[cell stopped: {gone}]")
             return current
+
+    def _recorded(self, reply: dict[str, Any]) -> CellRun:
+        """A cell's outputs within what is left of the notebook's output budget
+        (TOTAL_OUTPUT_CELLS times the per-cell limit), so many chatty cells stay bounded too."""
+        used = sum(len(r.stdout) + len(r.stderr) + len(r.result or "") + len(r.error[2] if r.error else "")
+                   for r in self.runs.values())
+        room = TOTAL_OUTPUT_CELLS * self.sandbox.max_output_bytes - used
+        run = CellRun.from_reply(reply, max(0, min(self.sandbox.max_output_bytes, room)))
+        if room < self.sandbox.max_output_bytes:
+            run.note = "[output of this cell dropped or cut: the notebook's output limit was reached]"
+        return run
 
     def _note_output(self, worker: WorkerProcess | None = None) -> None:
         worker = worker or self.worker
