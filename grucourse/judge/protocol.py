@@ -48,8 +48,8 @@ class Foreign:
 class Limits:
     """Caps applied when decoding what the worker sent."""
 
-    max_frame_bytes: int = 256 * 2**20
-    max_array_bytes: int = 64 * 2**20
+    max_frame_bytes: int = 64 * 2**20
+    max_array_bytes: int = 32 * 2**20
     max_array_ndim: int = 8
     max_string_chars: int = 1_000_000
     max_items: int = 100_000
