@@ -204,3 +204,29 @@ def test_many_chatty_cells_share_one_output_budget() -> None:
     kept = sum(len(cell.stdout) for cell in cells)
     assert kept <= 10 * 2_000 and cells[0].stdout == "z" * 2_000
     assert "output limit was reached" in cells[-1].note
+
+
+def test_sandbox_dies_with_a_killed_grader() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    marker = f"{time.time_ns() % 10**9}.75"
+    grader = subprocess.Popen([sys.executable, "-c", f"""
+from grucourse.judge.runner import NotebookRunner
+from grucourse.judge.sandbox import Sandbox
+cell = "import subprocess, time\\nsubprocess.Popen(['/bin/sleep', '{marker}'])\\ntime.sleep(600)"
+NotebookRunner([(0, cell)], Sandbox(cell_timeout=600, notebook_timeout=600), []).run_cells()
+"""])
+    try:
+        deadline = time.monotonic() + 60
+        while not host_processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert host_processes_with(marker), "the student's process never started"
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    deadline = time.monotonic() + 10
+    while host_processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert host_processes_with(marker) == []
