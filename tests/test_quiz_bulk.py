@@ -115,11 +115,16 @@ def test_item_statistics_flags() -> None:
 
 
 @pytest.mark.slow
-def test_cli_analyse_writes_the_report(graded_class, tmp_path: Path) -> None:
+def test_cli_grade_then_analyse(graded_class, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    course, _, _ = graded_class
+    course, results, _ = graded_class
+    run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(course.root), "quiz", "grade", QUIZ],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"{len(results)} submissions of {QUIZ} graded" in run.stdout
+    assert "st002: " in run.stderr and "not a readable notebook" in run.stderr
     run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(course.root), "quiz", "analyse",
                           QUIZ, "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

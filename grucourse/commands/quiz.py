@@ -1,4 +1,4 @@
-"""`grucourse quiz validate|build|export|analyse`: the question bank and its quizzes."""
+"""`grucourse quiz validate|build|export|grade|analyse`: the question bank and its quizzes."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift"), required=True)
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(func=export_bank)
+    grade = actions.add_parser("grade", help="fast path: grade every submitted/<student>/<quiz> into the gradebook "
+                               "(2 processes, one commit; the assignment must have been built)")
+    grade.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
+    grade.add_argument("--processes", type=int, default=2)
+    grade.set_defaults(func=grade_quiz)
     analyse = actions.add_parser("analyse", help="item analysis of a graded quiz from the nbgrader gradebook")
     analyse.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
     analyse.add_argument("--out", type=Path, help="output folder (default: reports/<assignment>)")
@@ -59,6 +64,21 @@ def export_bank(args: argparse.Namespace) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def grade_quiz(args: argparse.Namespace) -> int:
+    from grucourse.quiz.bulk import grade_quiz_class
+
+    course = Course.at(args.course)
+    students = sorted(p.parent.parent.name for p in course.submitted.glob(f"*/{args.assignment}/{args.assignment}.ipynb"))
+    results = grade_quiz_class(course, args.assignment, students, processes=args.processes)
+    for result in results:
+        for problem in result.problems:
+            print(f"{result.student}: {problem}", file=sys.stderr)
+    total = sum(r.score for r in results)
+    print(f"{len(results)} submissions of {args.assignment} graded into {course.gradebook.name}; "
+          f"mean {total / max(1, len(results)):.2f} / {results[0].max_score if results else 0:g} points")
     return 0
 
 
