@@ -20,11 +20,11 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-import nbformat
 import numpy as np
 
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
+from grucourse.pipeline.demo import submit_notebook
 from grucourse.pipeline.nbgrader_app import register_assignments
 
 STOCK_CONFIG = """c = get_config()
@@ -37,7 +37,7 @@ def code_class(course: Course, size: int) -> None:
     from grucourse.simulate import PROFILES, make_submission
 
     for i, profile in enumerate(islice(cycle(["correct", *PROFILES["gru_gates"]]), size)):
-        write(course, f"s{i:03d}", "gru_gates", make_submission(course, "gru_gates", profile, f"s{i:03d}"))
+        submit_notebook(course, f"s{i:03d}", "gru_gates", make_submission(course, "gru_gates", profile, f"s{i:03d}"))
 
 
 def quiz_class(course: Course, size: int) -> None:
@@ -46,14 +46,8 @@ def quiz_class(course: Course, size: int) -> None:
     rng = np.random.default_rng(0)
     for i in range(size):
         student = f"q{i:04d}"
-        write(course, student, "quiz_introduction",
+        submit_notebook(course, student, "quiz_introduction",
               make_quiz_submission(course, "quiz_introduction", student, rng, rng.uniform(0.2, 1.0)))
-
-
-def write(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode) -> None:
-    path = course.submission(student, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:

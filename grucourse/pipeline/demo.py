@@ -39,14 +39,15 @@ def write_submissions(course: Course, students: list[str], seed: int = SEED) -> 
     rng = np.random.default_rng(seed)
     for assignment in CODE_ASSIGNMENTS:
         for student, profile in code_profiles(assignment, students).items():
-            _write(course, student, assignment, make_submission(course, assignment, profile, student))
+            submit_notebook(course, student, assignment, make_submission(course, assignment, profile, student))
     for assignment in QUIZ_ASSIGNMENTS:
         for i, student in enumerate(students):
             accuracy = 0.0 if student == students[-1] else 0.35 + 0.6 * i / len(students)
-            _write(course, student, assignment, make_quiz_submission(course, assignment, student, rng, accuracy))
+            submit_notebook(course, student, assignment, make_quiz_submission(course, assignment, student, rng, accuracy))
 
 
-def _write(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode) -> None:
+def submit_notebook(course: Course, student: str, assignment: str, nb: nbformat.NotebookNode) -> None:
+    """Hand in `nb` as nbgrader's collect would: submitted/<student>/<assignment>/<assignment>.ipynb."""
     path = course.submission(student, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
