@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 import warnings
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 if __name__ == "__main__":  # site-packages first: the protocol copy imports numpy
     sys.path.extend(sys.argv[4:])
@@ -175,9 +175,9 @@ def call(namespace: dict[str, Any], message: dict[str, Any], blobs: list[bytes],
     for position, arg in enumerate(args):
         if type(arg) is protocol.Probe:
             args[position] = arg.build(args, kwargs)
-    for name, arg in kwargs.items():
+    for key, arg in kwargs.items():
         if type(arg) is protocol.Probe:
-            kwargs[name] = arg.build(args, kwargs)
+            kwargs[key] = arg.build(args, kwargs)
     with Captured(limit), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -220,22 +220,17 @@ class Connection:
 
 
 def serve(connection: Connection, limit: int) -> None:
+    """Says hello once ready, then runs cells ("run") and answers calls ("call") until EOF."""
     cells = Cells(limit)
-    handlers: dict[str, Callable[[dict[str, Any], list[bytes]], None]] = {}
-
-    def run(message: dict[str, Any], blobs: list[bytes]) -> None:
-        for cell in message["cells"]:
-            connection.send(cells.run(int(cell["index"]), str(cell["source"])))
-        connection.send({"op": "ran"})
-
-    def answer(message: dict[str, Any], blobs: list[bytes]) -> None:
-        reply, reply_blobs = call(cells.namespace, message, blobs, limit)
-        connection.send({**reply, "id": message.get("id")}, reply_blobs)
-
-    handlers.update(run=run, call=answer)
     connection.send({"op": "hello", "ipython": cells.shell is not None})
     for message, blobs in connection.messages():
-        handlers[message["op"]](message, blobs)
+        if message["op"] == "run":
+            for cell in message["cells"]:
+                connection.send(cells.run(int(cell["index"]), str(cell["source"])))
+            connection.send({"op": "ran"})
+        else:
+            reply, reply_blobs = call(cells.namespace, message, blobs, limit)
+            connection.send({**reply, "id": message.get("id")}, reply_blobs)
 
 
 def main(argv: list[str]) -> None:
