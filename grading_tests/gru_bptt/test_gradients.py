@@ -27,15 +27,25 @@ def probe_inputs(rng):
 @pytest.mark.weight(2)
 def test_central_differences(student, rng):
     """numerical_gradient uses central differences (f(x + eps) - f(x - eps)) / (2 eps)"""
-    A, x, exact = probe_inputs(rng)
+    A, x, _ = probe_inputs(rng)
+    # The first row sits where the gradient 2 A x + cos x is zero, in (-1, 0) (Newton from 0, monotone:
+    # the gradient is increasing and convex there; f'' = 2 A - sin x > 1): a one-sided difference is off by
+    # about step * f'' / 2 > step / 2 whatever step it uses, even one hard-coded instead of eps, while
+    # central differences with any step down to 1e-7 stay within atol.
+    x[0] = 0.0
+    for _ in range(30):
+        x[0] -= (2 * A[0] * x[0] + np.cos(x[0])) / (2 * A[0] - np.sin(x[0]))
+    exact = 2 * A * x + np.cos(x)
     eps = 1e-4  # large enough that a one-sided difference is visibly off
     got = student.numerical_gradient(Probe("quadratic", A=A), x, eps=eps)
-    forward = (A * ((x + eps) ** 2 - x ** 2) + np.sin(x + eps) - np.sin(x)) / eps
-    assert_matches(got, exact, name="numerical_gradient", hints={
-        "this is a one-sided difference (f(x + eps) - f(x)) / eps; use central differences": forward,
+    forward = lambda step: (A * ((x + step) ** 2 - x ** 2) + np.sin(x + step) - np.sin(x)) / step
+    assert_matches(got, exact, name="numerical_gradient", atol=1e-7, hints={
+        "this is a one-sided difference (f(x + eps) - f(x)) / eps; use central differences": forward(eps),
         "this is a one-sided difference; use central differences (f(x + eps) - f(x - eps)) / (2 eps)":
-            2 * exact - forward,
+            2 * exact - forward(eps),
         "the difference is divided by eps instead of 2 eps": 2 * exact,
+        "this is a one-sided difference (f(x + eps) - f(x)) / eps, and the eps argument is ignored; "
+        "use central differences with the given eps": forward(1e-6),
     })
 
 
