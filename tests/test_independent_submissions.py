@@ -11,6 +11,10 @@ in place (helpers of the base stay). A mutant must lose points exactly on the ce
 MUTANTS, keep full marks everywhere else, and, where the hidden tests know the bug, every failed
 check of that cell names it. No feedback may show numbers from the hidden inputs.
 
+tests/independent/float32/<assignment>/<style>.py: correct equations computed partly in float32.
+Whether float32 is acceptable is a course decision, but the same notebook must get the same score
+on every grading run; see test_float32_score_does_not_depend_on_the_seed.
+
 All submissions are graded once, in one module-scoped loop, on a copy of the course files.
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grucourse.judge import grade as judge_grade
 from grucourse.judge.grade import grade_submission
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.results import SubmissionResult
@@ -58,11 +63,15 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_gates", "cell_uses_Z_as_reset"): lose(*FORWARD),
     ("gru_gates", "forward_from_H0"): lose("gru_forward_tests", hint="every step starts from H0"),
     ("gru_gates", "forward_includes_H0"): lose("gru_forward_tests", hint="H0 must not be included"),
+    ("gru_gates", "forward_one_step_short"): lose("gru_forward_tests"),
+    ("gru_gates", "cell_passes_one_minus_Z"): lose(*FORWARD, hint=CHO),
     ("gru_bptt", "no_direct_path"): lose(*BPTT, hint="the direct path dH_prev += dH_t * (1 - Z) is missing"),
     # the base's gru_backward is written out and does not call the buggy cell
     ("gru_bptt", "dZ_wrong_sign"): lose("gru_cell_backward_tests"),
     ("gru_bptt", "dU_r_transposed"): lose("gru_cell_backward_tests"),
     ("gru_bptt", "dU_h_without_reset"): lose(*BPTT),
+    ("gru_bptt", "cell_missing_candidate_path"): lose("gru_cell_backward_tests"),
+    ("gru_bptt", "bptt_dX_reversed"): lose("gru_backward_tests"),
     ("gru_bptt", "bptt_last_step_only"): lose("gru_backward_tests"),
     ("gru_bptt", "bptt_no_carry"): lose("gru_backward_tests", hint="is not carried back to the step before"),
     ("gru_bptt", "bptt_grads_overwritten"): lose("gru_backward_tests", hint="sum (+=) the gradients of all steps"),
@@ -70,7 +79,9 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_bptt", "clip_per_tensor"): lose("clip_gradients_tests", hint="clipped by its own norm"),
     ("gru_bptt", "clip_in_place"): lose("clip_gradients_tests", hint="modified the input gradients in place"),
     ("gru_bptt", "clip_always_scales"): lose("clip_gradients_tests", hint="already below max_norm"),
+    ("gru_bptt", "clip_sum_of_norms"): lose("clip_gradients_tests"),
     ("gru_bptt", "numgrad_one_sided"): lose("numerical_gradient_tests", hint="one-sided difference"),
+    ("gru_bptt", "numgrad_one_sided_fixed_step"): lose("numerical_gradient_tests", hint="eps argument is ignored"),
     ("gru_bptt", "numgrad_no_restore"): lose("numerical_gradient_tests", hint="left x changed"),
     ("gru_bptt", "numgrad_restore_by_adding"): lose("numerical_gradient_tests", hint="left x changed"),
     ("gru_bptt", "numgrad_on_copy"): lose("numerical_gradient_tests", hint="not of a copy"),
@@ -133,11 +144,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], S
             submissions[path.stem] = replace_definitions(styles[base_of(path)], path.read_text())
         for name, answers in submissions.items():
             assert answers.keys() == set(cells), f"{assignment}/{name} must answer every solution cell"
-            nb = fill_solutions(nbformat.read(course.release_notebook(assignment), as_version=4), answers)
             student = name.replace("_", "-")
-            path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
-            path.parent.mkdir(parents=True)
-            nbformat.write(nb, path)
+            path = write_submission(root, course, assignment, student, answers)
             graded[assignment, name] = grade_submission(course, student, assignment, path)
     return graded
 
@@ -193,3 +201,31 @@ def test_every_snippet_is_graded_and_listed() -> None:
     assert files == set(MUTANTS)
     for path in (HERE / "mutants").glob("*/*.py"):
         assert (HERE / path.parent.name / f"{base_of(path)}.py").is_file(), path
+
+
+def write_submission(root: Path, course, assignment: str, student: str, answers: dict[str, str]) -> Path:
+    nb = fill_solutions(nbformat.read(course.release_notebook(assignment), as_version=4), answers)
+    path = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "hidden checks compare with rtol=1e-5, atol=1e-8: a GRU whose states are rounded to float32 "
+    "(relative error ~6e-8, carried through the steps) passes or fails gru_forward_tests depending on "
+    "the seed drawn at grading time (about 1 grading in 10; float32 matrix products inside the gates: "
+    "about 1 in 100). Seed 4 draws such an entry, seed 3 does not. Either accept float32 precision "
+    "(a looser atol for the forward checks) or reject float32 deterministically."))
+def test_float32_score_does_not_depend_on_the_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    course = copy_course(tmp_path / "course")
+    cells = list(solution_cells(course, "gru_gates"))
+    answers = functions_by_cell((HERE / "float32" / "gru_gates" / "float32_output.py").read_text(), cells)
+    path = write_submission(tmp_path, course, "gru_gates", "float32", answers)
+    scores = []
+    for seed in (3, 4):
+        monkeypatch.setattr(judge_grade.os, "urandom", lambda k, s=seed: s.to_bytes(k, "big"))
+        result = grade_submission(course, "float32", "gru_gates", path)
+        assert f"rng seed {seed}" in result.log, "the judge no longer draws its seed from os.urandom"
+        scores.append(result.score)
+    assert scores[0] == scores[1], scores
