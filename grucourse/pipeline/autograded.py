@@ -41,17 +41,23 @@ def readable(path: Path | None) -> NotebookNode | None:
         return None
 
 
-def write_autograded(course: Course, notebook: Path | None, result: SubmissionResult) -> Path | None:
-    """Write `autograded/<student>/<assignment>/<assignment>.ipynb`; None when there is no notebook at all."""
+def render_autograded(course: Course, notebook: Path | None, result: SubmissionResult) -> str | None:
+    """The graded notebook as JSON text (run on the workers); None when there is no notebook at all."""
     nb = readable(notebook) or readable(course.release_notebook(result.assignment))
     if nb is None:
         return None
     resources = {RESOURCE_KEY: result}
     for preprocessor in (ClearOutput(), ShowJudgeResult()):
         nb, resources = preprocessor.preprocess(nb, resources)
+    return nbformat.writes(nb)
+
+
+def save_autograded(course: Course, result: SubmissionResult, text: str) -> Path:
+    """Write `autograded/<student>/<assignment>/<assignment>.ipynb` atomically: a resumed run trusts
+    a graded notebook newer than its cached result, so it must never be half written."""
     target = course.autograded_notebook(result.student, result.assignment)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    nbformat.write(nb, tmp)
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
     return target

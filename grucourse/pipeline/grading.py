@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rich.console import Console
 
 from grucourse.course import Course
-from grucourse.pipeline.autograded import write_autograded
+from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.pipeline.cache import ResultCache
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
@@ -59,7 +59,9 @@ class ClassGrading:
             cached = ResultCache(self.course).path(g.result.assignment, g.result.student)
             if notebook.stat().st_mtime_ns >= cached.stat().st_mtime_ns:
                 return
-        write_autograded(self.course, g.submission.notebook, g.result)
+        text = render_autograded(self.course, g.submission.notebook, g.result)
+        if text is not None:
+            save_autograded(self.course, g.result, text)
 
     def plan(self, submissions: list[Submission]) -> tuple[list[Graded], list[Submission]]:
         """Split into results known already (fresh cache, nothing to grade) and work for Dask."""
@@ -96,16 +98,19 @@ class ClassGrading:
             for future in as_completed(futures):
                 sub = futures[future]
                 try:
-                    result = SubmissionResult.from_json(future.result())
+                    result_json, graded_notebook = future.result()
+                    result = SubmissionResult.from_json(result_json)
                 except GradingSetupError:
                     raise  # the instructor's files are wrong: stop before the gradebook is touched
                 except Exception as exc:  # a lost worker costs this submission, not the batch
                     result = failed(sub.student, sub.assignment,
                                     f"{sub.student}: {sub.notebook}: worker failed: {type(exc).__name__}: {exc}")
+                    graded_notebook = render_autograded(self.course, sub.notebook, result)
                 if result.fingerprint:
                     cache.store(result)
+                if graded_notebook is not None:
+                    save_autograded(self.course, result, graded_notebook)  # after the cache entry
                 graded.append(Graded(sub, result))
-                self.render(graded[-1])  # while the workers judge the rest
                 bar.advance(failed=bool(result.problems))
         return graded
 
