@@ -195,12 +195,16 @@ def test_batch_with_broken_submissions_keeps_earlier_grades(tmp_path) -> None:
               "erin": (_edit(_duplicate_graded)(correct), FILE), "frank": (b"\xff\xfe" * 100, FILE)}
     for student, (content, filename) in broken.items():
         kit.submit(course, student, content, filename=filename)
-    kit.submit(course, "grace", correct)
+    # Honest students whose folder names are awkward for shells and databases.
+    odd_names = ["grace", "Bob Smith", "\u00e9lodie", "-rf", "a;touch pwned", "$(touch pwned)"]
+    for student in odd_names:
+        kit.submit(course, student, correct)
     second = _grucourse(course, "grade", kit.ASSIGNMENT, "--workers", "2")
     output = second.stdout + second.stderr
     after = _gradebook_scores(course)
     assert {k: after[k] for k in before} == before, "earlier grades changed"
-    assert after["grace"] == before["alice"], "the rest of the batch is graded"
+    assert {s: after.get(s) for s in odd_names} == {s: before["alice"] for s in odd_names}, "the rest is graded"
+    assert not list(course.root.rglob("pwned")), "a student folder name was run by a shell"
     assert after["dave"] == before["alice"], "a misnamed but valid notebook is graded (with a warning)"
     for student, (_, filename) in broken.items():
         assert student in output and filename in output, f"{student} / {filename} not named in:\n{output[-3000:]}"

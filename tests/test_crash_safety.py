@@ -28,7 +28,7 @@ pytestmark = [
 ]
 pytest.importorskip("grucourse.judge.grade", reason="the judge is not in the repository yet")
 
-CORRECT = [f"correct{i}" for i in range(4)]
+CORRECT = [f"correct{i}" for i in range(3)]
 BLANK = ["blank0", "blank1"]
 
 

@@ -37,7 +37,7 @@ ORDER = sorted(ATTACKS, key=lambda a: a.name != "daemon_rewrites_gradebook")
 DAEMON_GRACE_S = 4.0
 # The default limits are the course's business; short ones keep the loops and sleeps affordable here.
 # Honest controls and the blank notebook get the default limits, so a loaded machine cannot fail them.
-SANDBOX = Sandbox(call_timeout=4.0, cell_timeout=4.0, notebook_timeout=25.0)
+SANDBOX = Sandbox(call_timeout=4.0, cell_timeout=4.0, notebook_timeout=25.0, max_restarts=3)
 ARTIFACT = kit.REPO / "test-artifacts" / "attack_table.md"
 
 
