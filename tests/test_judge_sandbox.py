@@ -230,3 +230,21 @@ NotebookRunner([(0, cell)], Sandbox(cell_timeout=600, notebook_timeout=600), [])
     while host_processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert host_processes_with(marker) == []
+
+
+def test_worker_copy_survives_a_forked_child_exiting() -> None:
+    """Dask's forked workers inherit the copy of the worker script; their exit must not remove it."""
+    import subprocess
+    import sys
+
+    code = """
+import os, sys
+from grucourse.judge.channel import worker_dir
+directory = worker_dir()
+child = os.fork()
+if child == 0:
+    sys.exit(0)  # runs the atexit handlers inherited from the parent
+os.waitpid(child, 0)
+print(directory.is_dir())
+"""
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "True\n"

@@ -49,9 +49,17 @@ def worker_dir() -> Path:
         path.chmod(0o755 if path.is_dir() else 0o644)
     directory.chmod(0o755)
     if not _WORKER_DIRS:
-        atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _WORKER_DIRS])
+        atexit.register(_remove_worker_dirs, os.getpid())
     _WORKER_DIRS.append(directory)
     return directory
+
+
+def _remove_worker_dirs(creator: int) -> None:
+    """At exit of the process that made them; a forked child (e.g. a Dask worker) inherits the
+    list but must not remove what its parent still uses."""
+    if os.getpid() == creator:
+        for directory in _WORKER_DIRS:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @functools.cache
