@@ -29,6 +29,7 @@ ATTACKS = {
         "os.write(fd, p.pack({'op': 'value', 'value': 1.0, 'args_after': None, 'warnings': []}))\n"
         "os.write(fd, b'garbage' * 100)"]),
     "exit_at_top_level": (toy.BLANK, ["import os\nos._exit(0)"]),
+    "infinite_loop_at_top_level": (WRONG, ["while True:\n    pass"]),
     "replies_from_a_thread": (WRONG, [
         "import os, sys, threading, time, judge_protocol as p\nimport numpy as np\n"
         "def forge():\n    for i in range(1, 50):\n        time.sleep(0.05)\n        blobs = []\n"
@@ -52,7 +53,8 @@ def blank_score(course) -> float:
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_attack_scores_no_more_than_blank(course, blank_score: float, name: str) -> None:
     solutions, extra = ATTACKS[name]
-    result = grade_submission(course, name, toy.ASSIGNMENT, toy.submit(course, name, solutions, extra))
+    path = toy.submit(course, name, solutions, extra)
+    result = grade_submission(course, name, toy.ASSIGNMENT, path, sandbox=Sandbox(cell_timeout=2, call_timeout=2))
     assert result.score <= blank_score, result.cells
     assert all(cell.max_score == toy_max for cell, toy_max in zip(result.cells.values(), (3.0, 2.0)))
 
