@@ -125,6 +125,11 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         return {"t": kind.__name__, "v": [encode(item, blobs, depth + 1) for item in value]}
     if kind is dict and all(type(key) is str for key in value):
         return {"t": "dict", "k": list(value), "v": [encode(item, blobs, depth + 1) for item in value.values()]}
+    if issubclass(kind, dict):  # OrderedDict, defaultdict...: the stored items, not overridable methods
+        items = list(dict.items(value))
+        if all(type(key) is str for key, _ in items):
+            return {"t": "dict", "k": [key for key, _ in items],
+                    "v": [encode(item, blobs, depth + 1) for _, item in items]}
     if kind is Probe:
         return {"t": "probe", "kind": value.kind, "k": list(value.arrays),
                 "v": [encode(item, blobs, depth + 1) for item in value.arrays.values()]}
