@@ -38,15 +38,17 @@ class ResultCache:
         return result
 
     def store(self, result: SubmissionResult) -> Path:
-        """Write atomically: a reader (or a run killed mid-write) never sees half a file."""
+        """Write atomically: a reader (or a run killed mid-write) never sees half a file.
+
+        No fsync: a killed process loses nothing the kernel has, and an entry a power cut
+        leaves unreadable is simply judged again (`load` returns None).
+        """
         target = self.path(result.assignment, result.student)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(result.to_json())
-                handle.flush()
-                os.fsync(handle.fileno())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
