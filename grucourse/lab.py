@@ -7,8 +7,10 @@ explicitly so the course works even where they were never enabled globally.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +25,8 @@ from typing import IO
 from urllib.parse import quote
 
 from grucourse.course import Course
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 NBGRADER_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
@@ -114,6 +118,12 @@ def exchange_root(course: Course) -> Path | None:
     return Path(root) if root else None
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to send the server SIGTERM when grucourse dies, even by kill -9, so no orphaned
+    server keeps the port and the token alive."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextmanager
 def running_lab(
     course: Course,
@@ -138,6 +148,7 @@ def running_lab(
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
         start_new_session=True,  # Ctrl+C reaches only us; we stop the server without its y/n prompt
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     server = LabServer(course, port, token, process)
     try:

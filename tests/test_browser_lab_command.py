@@ -6,6 +6,7 @@ import re
 import signal
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,6 +18,39 @@ from grucourse.lab import free_port
 from grucourse.pipeline.course_copy import copy_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def _start(course_root: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """`grucourse lab` in the background; the process and what it printed up to "Ctrl+C"."""
+    process = subprocess.Popen(["grucourse", "--course", str(course_root), "lab", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    printed = ""
+    for line in process.stdout:
+        printed += line
+        if "Ctrl+C" in line:
+            break
+    return process, printed
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ctrl+C, as a user would; SIGKILL only if that did not work."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _port_closes(port: int, within: float = 60.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
@@ -32,14 +66,8 @@ def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
 def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     course = copy_course(tmp_path / "course")
     port = free_port()
-    process = subprocess.Popen(["grucourse", "--course", str(course.root), "lab", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process, printed = _start(course.root, port)
     try:
-        printed = ""
-        for line in process.stdout:
-            printed += line
-            if "Ctrl+C" in line:
-                break
         match = re.search(rf"Formgrader: (http://127\.0\.0\.1:{port}/\S*token=([0-9a-f]+))", printed)
         assert match, f"no formgrader URL on 127.0.0.1:{port} in:\n{printed}"
         token = match.group(2)
@@ -60,9 +88,20 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
-        with socket.socket() as sock:
-            assert sock.connect_ex(("127.0.0.1", port)) != 0, "JupyterLab stopped with the command"
+        assert _port_closes(port, within=1), "JupyterLab stopped with the command"
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        _stop(process)
+
+
+def test_killing_the_lab_command_stops_jupyterlab_too(tmp_path: Path) -> None:
+    """kill -9 leaves grucourse no chance to clean up; the server must not outlive it."""
+    course = copy_course(tmp_path / "course")
+    port = free_port()
+    process, printed = _start(course.root, port)
+    try:
+        assert "Ctrl+C" in printed, printed
+        process.kill()
+        process.wait()
+        assert _port_closes(port), "no orphaned JupyterLab keeps serving the course"
+    finally:
+        _stop(process)
