@@ -125,6 +125,9 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         return {"t": kind.__name__, "v": [encode(item, blobs, depth + 1) for item in value]}
     if kind is dict and all(type(key) is str for key in value):
         return {"t": "dict", "k": list(value), "v": [encode(item, blobs, depth + 1) for item in value.values()]}
+    if issubclass(kind, (list, tuple)):  # a namedtuple...: the stored items, not overridable methods
+        base = tuple if issubclass(kind, tuple) else list
+        return {"t": base.__name__, "v": [encode(item, blobs, depth + 1) for item in list(base.__iter__(value))]}
     if issubclass(kind, dict):  # OrderedDict, defaultdict...: the stored items, not overridable methods
         items = list(dict.items(value))
         if all(type(key) is str for key, _ in items):
