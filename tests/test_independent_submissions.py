@@ -65,6 +65,7 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_gates", "forward_from_H0"): lose("gru_forward_tests", hint="every step starts from H0"),
     ("gru_gates", "forward_includes_H0"): lose("gru_forward_tests", hint="H0 must not be included"),
     ("gru_gates", "forward_one_step_short"): lose("gru_forward_tests"),
+    ("gru_gates", "forward_last_state_only"): lose("gru_forward_tests"),
     ("gru_gates", "cell_passes_one_minus_Z"): lose(*FORWARD, hint=CHO),
     ("gru_bptt", "no_direct_path"): lose(*BPTT, hint="the direct path dH_prev += dH_t * (1 - Z) is missing"),
     # the base's gru_backward is written out and does not call the buggy cell
@@ -72,6 +73,7 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_bptt", "dU_r_transposed"): lose("gru_cell_backward_tests"),
     ("gru_bptt", "dU_h_without_reset"): lose(*BPTT),
     ("gru_bptt", "cell_missing_candidate_path"): lose("gru_cell_backward_tests"),
+    ("gru_bptt", "dH_prev_U_z_untransposed"): lose(*BPTT),
     ("gru_bptt", "bptt_dX_reversed"): lose("gru_backward_tests"),
     ("gru_bptt", "bptt_last_step_only"): lose("gru_backward_tests"),
     ("gru_bptt", "bptt_no_carry"): lose("gru_backward_tests", hint="is not carried back to the step before"),
