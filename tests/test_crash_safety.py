@@ -60,9 +60,9 @@ def _kill_when(command: list[str], cwd: Path, ready: Callable[[], bool], timeout
         children = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        kit.wait_until(lambda: not [c for c in children if kit._alive(c)], 30)
-        orphans = [c for c in children if kit._alive(c)]
-        described = [f"{c.pid} {' '.join(c.cmdline())[:80]}" for c in orphans if kit._alive(c)]
+        kit.wait_until(lambda: not [c for c in children if kit.is_alive(c)], 30)
+        orphans = [c for c in children if kit.is_alive(c)]
+        described = [kit.describe(c) for c in orphans if kit.is_alive(c)]
         kit.kill_all(orphans)
         return described
     finally:
@@ -179,8 +179,8 @@ def grader_killed_mid_sandbox(tmp_path_factory) -> Iterator[dict]:
         sandbox = [p for p in psutil.Process(grader.pid).children(recursive=True)] + kit.marked_processes(mark)
         os.kill(grader.pid, signal.SIGKILL)
         grader.wait()
-        kit.wait_until(lambda: not [p for p in sandbox if kit._alive(p)], 20)
-        survivors = [f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in sandbox if kit._alive(p)]
+        kit.wait_until(lambda: not [p for p in sandbox if kit.is_alive(p)], 20)
+        survivors = [kit.describe(p) for p in sandbox if kit.is_alive(p)]
         kit.kill_all(sandbox)
         yield {"survivors": survivors, "groups_while_running": groups_while_running, "groups_after": groups()}
     finally:

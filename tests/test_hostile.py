@@ -84,7 +84,6 @@ class Run:
     leftover: list[str]
 
 
-
 def _plant_secrets(course: kit.Course) -> dict[str, str]:
     """Canary strings in every place student code must not read, plus real hidden content."""
     found = {}
@@ -126,7 +125,7 @@ def _attack(course: kit.Course, token: str, path: Path, attack: attacks.Attack) 
         course, attack.name, path, None if attack.is_control else SANDBOX)
     outcome.changed = kit.digest_changes(before, kit.tree_digest(course.root))
     stray = kit.marked_processes(mark)
-    outcome.processes = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in stray]
+    outcome.processes = [kit.describe(p) for p in stray]
     kit.kill_all(stray)
     outcome.host_files = [str(p) for p in kit.host_files_with(mark, course)]
     return outcome
@@ -159,9 +158,8 @@ def run(tmp_path_factory) -> Run:
             outcomes = {name: future.result() for name, future in futures.items()}
         time.sleep(DAEMON_GRACE_S)
         hits = list(listener.hits)
-    leftover = [f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in kit.marked_processes(f"gruatk{token}")]
-    leftover += [f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in kit.descendants_of_this_process()
-                 if "gruatk" in " ".join(p.cmdline()) or p.uids().real == 65534]
+    leftover = [kit.describe(p) for p in kit.marked_processes(f"gruatk{token}")]
+    leftover += [kit.describe(p) for p in kit.descendants_of_this_process() if kit.sandboxed_or_marked(p)]
     final = kit.tree_digest(course.root)
     for outcome in outcomes.values():
         for host_file in outcome.host_files:
@@ -228,7 +226,8 @@ def test_gradebook_rows_intact(run: Run) -> None:
     from nbgrader.api import Gradebook
 
     with Gradebook(run.course.db_url) as gradebook:
-        assert [s.id for s in gradebook.students][:1] and {"earlier_student"} <= {s.id for s in gradebook.students}
+        seeded = {"earlier_student", run.secrets["other student's notebook / gradebook"]}
+        assert {s.id for s in gradebook.students} == seeded
         assert [a.name for a in gradebook.assignments] == [kit.ASSIGNMENT]
 
 
@@ -238,6 +237,8 @@ def test_no_network_reached_the_host(run: Run) -> None:
 
 def test_no_secret_reaches_the_student(run: Run) -> None:
     """Hidden tests, solutions, other students and host secrets never appear in any result."""
+    assert {"hidden tests", "source dir", "other student's notebook / gradebook"} <= set(run.secrets)
+    assert any(where.startswith("hidden test ") for where in run.secrets), "no real hidden-test line to look for"
     leaks = {(name, where) for name, o in run.outcomes.items() if o.result is not None
              for where, secret in run.secrets.items() if secret in o.result.to_json()}
     assert not leaks

@@ -128,10 +128,26 @@ def kill_all(processes: list[psutil.Process]) -> None:
 
 def descendants_of_this_process() -> list[psutil.Process]:
     """Live children (recursively) of the test process: graders must reap what they start."""
-    return [p for p in psutil.Process().children(recursive=True) if _alive(p)]
+    return [p for p in psutil.Process().children(recursive=True) if is_alive(p)]
 
 
-def _alive(proc: psutil.Process) -> bool:
+def sandboxed_or_marked(proc: psutil.Process) -> bool:
+    """Runs as the sandbox uid or carries an attack's marker (False once it has ended)."""
+    try:
+        return "gruatk" in " ".join(proc.cmdline()) or proc.uids().real == 65534
+    except psutil.Error:
+        return False
+
+
+def describe(proc: psutil.Process) -> str:
+    """pid and command line, also for a process that just ended."""
+    try:
+        return f"{proc.pid} {' '.join(proc.cmdline())[:80]}"
+    except psutil.Error:
+        return f"{proc.pid} (ended)"
+
+
+def is_alive(proc: psutil.Process) -> bool:
     try:
         return proc.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
