@@ -200,11 +200,8 @@ def test_kill_9_of_the_grader_takes_the_sandbox_down(grader_killed_mid_sandbox) 
     assert not grader_killed_mid_sandbox["survivors"]
 
 
-@pytest.mark.xfail(strict=True, reason="grucourse/judge/cgroups.py: Cgroup.remove() only runs from Jail.kill in the "
-                   "grading process; after kill -9 of that process its empty cgroups (/sys/fs/cgroup/{memory,pids}/"
-                   "grucourse-<pid>-<n>) stay forever and nothing sweeps groups whose owner is dead")
 def test_kill_9_of_the_grader_leaves_no_cgroup(grader_killed_mid_sandbox) -> None:
     if not grader_killed_mid_sandbox["groups_while_running"]:
-        pytest.xfail("cgroups are not writable here, so the sandbox made none")  # keeps strict mode honest
+        pytest.skip("cgroups are not writable here, so the sandbox made none")
     assert kit.wait_until(lambda: not [g for g in grader_killed_mid_sandbox["groups_after"] if g.exists()], 5), \
         grader_killed_mid_sandbox["groups_after"]

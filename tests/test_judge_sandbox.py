@@ -248,3 +248,18 @@ os.waitpid(child, 0)
 print(directory.is_dir())
 """
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "True\n"
+
+
+@pytest.mark.skipif(not cgroups_writable(), reason="cgroups are not writable here")
+def test_groups_of_a_killed_grader_are_removed() -> None:
+    import subprocess
+    import sys
+
+    code = ("import os, signal\nfrom grucourse.judge.cgroups import Cgroup\n"
+            "print(*Cgroup.create(2**30, 10).directories, flush=True)\nos.kill(os.getpid(), signal.SIGKILL)")
+    groups = [Path(p) for p in subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()]
+    assert groups
+    deadline = time.monotonic() + 5
+    while any(g.exists() for g in groups) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(g.exists() for g in groups)

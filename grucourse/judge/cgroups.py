@@ -10,12 +10,49 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 _COUNTER = itertools.count()
+
+
+_JANITOR: dict[int, subprocess.Popen] = {}
+_JANITOR_SCRIPT = """
+while kill -0 {pid} 2>/dev/null; do sleep 0.5; done
+for attempt in $(seq 80); do
+    left=0
+    for group in {root}/grucourse-{pid}-* {root}/*/grucourse-{pid}-*; do
+        [ -d "$group" ] && {{ rmdir "$group" 2>/dev/null || left=1; }}
+    done
+    [ $left = 0 ] && exit 0
+    sleep 0.25
+done
+"""
+
+
+def _start_janitor() -> None:
+    """Once per grading process: a small shell that outlives it only to remove its groups,
+    because a grader killed with SIGKILL cannot (its sandboxes die with it, via bwrap)."""
+    if os.getpid() in _JANITOR:
+        return
+    _sweep_orphans()
+    _JANITOR[os.getpid()] = subprocess.Popen(
+        ["/bin/sh", "-c", _JANITOR_SCRIPT.format(pid=os.getpid(), root=ROOT)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _sweep_orphans() -> None:
+    """Removes empty groups left by dead grading processes whose janitor did not run."""
+    for group in [*ROOT.glob("grucourse-*-*"), *ROOT.glob("*/grucourse-*-*")]:
+        owner = group.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            try:
+                group.rmdir()
+            except OSError:
+                pass
 
 
 def _writable(directory: Path) -> bool:
@@ -42,6 +79,7 @@ class Cgroup:
         """A new group with these caps; an empty one (no effect) when cgroups are not writable."""
         name = f"grucourse-{os.getpid()}-{next(_COUNTER)}"
         group = cls()
+        _start_janitor()
         try:
             if {"memory", "pids"} <= _v2_controllers() and _writable(ROOT):
                 directory = group._make(ROOT / name)
