@@ -6,7 +6,6 @@ import os
 from contextlib import contextmanager
 from typing import Iterator
 
-import dask
 from distributed import Client, LocalCluster
 
 
@@ -22,9 +21,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
-    # Forked workers start with the judge already imported by this process; spawned ones spend
-    # seconds of CPU per worker importing nbformat, nbgrader and pytest again before their first task.
-    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}), LocalCluster(
+    # Workers are spawned (Dask's default), never forked: a fork of this multi-threaded process
+    # can inherit a held lock and hang before its first task.
+    with LocalCluster(
         n_workers=workers or default_workers(),
         threads_per_worker=1,
         processes=True,
