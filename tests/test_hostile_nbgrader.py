@@ -1,8 +1,9 @@
-"""Plain `nbgrader autograde` with the course's nbgrader_config.py against the attacks that beat
-nbgrader's own in-kernel grading (tests/test_hostile_corpus.py) and those aimed at the
-gradebook nbgrader writes: every attacker scores no more than the blank notebook, the
-gradebook is the same before and after the attackers' background processes had time to act,
-other files are untouched and no attack process survives.
+"""The two class-grading commands, plain `nbgrader autograde` (with the course's
+nbgrader_config.py) and `grucourse grade` (Dask workers, resume cache, single gradebook
+writer), against the attacks that beat nbgrader's own in-kernel grading
+(tests/test_hostile_corpus.py) and those aimed at the gradebook: every attacker scores no
+more than the blank notebook, the gradebook is the same before and after the attackers'
+background processes had time to act, other files are untouched and no attack process survives.
 """
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ ATTACKS = ["daemon_rewrites_gradebook", "ipython_input_transformer", "patch_nump
 # Short limits for the attackers' sake (the honest controls are fast anyway), set where an
 # instructor would: in the course's nbgrader_config.py.
 SHORT_LIMITS = "\nc.Sandbox.call_timeout = 4.0\nc.Sandbox.cell_timeout = 4.0\nc.Sandbox.max_restarts = 3\n"
-# The autograde run itself writes these; everything else must stay byte-identical.
-WRITTEN_BY_NBGRADER = (*kit.GRADER_OUTPUT, "gradebook.db")
+# The grading run itself writes these; everything else must stay byte-identical.
+WRITTEN_BY_GRADER = (*kit.GRADER_OUTPUT, "gradebook.db")
 
 
 def _gradebook_dump(course: kit.Course) -> list[str]:
@@ -46,14 +47,20 @@ def _scores(course: kit.Course) -> dict[str, float]:
         return {s.student.id: s.score for s in gradebook.assignment_submissions(kit.ASSIGNMENT)}
 
 
-@pytest.fixture(scope="module")
-def autograded(tmp_path_factory):
-    course = kit.copy_course(tmp_path_factory.mktemp("hostile_nbgrader") / "course")
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+COMMANDS = {"nbgrader autograde": [*NBGRADER, "autograde", kit.ASSIGNMENT],
+            "grucourse grade": [sys.executable, "-m", "grucourse.cli", "--course", ".", "grade", kit.ASSIGNMENT,
+                                "--workers", "2"]}
+
+
+@pytest.fixture(scope="module", params=list(COMMANDS))
+def autograded(request, tmp_path_factory):
+    course = kit.copy_course(tmp_path_factory.mktemp("hostile_class") / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(SHORT_LIMITS)
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    subprocess.run([*nbgrader, "generate_assignment", kit.ASSIGNMENT, "--force"], cwd=course.root,
-                   check=True, capture_output=True, timeout=300)
+    if request.param == "nbgrader autograde":  # nbgrader needs the assignment in its gradebook first
+        subprocess.run([*NBGRADER, "generate_assignment", kit.ASSIGNMENT, "--force"], cwd=course.root,
+                       check=True, capture_output=True, timeout=300)
     release = kit.release_notebook(course)
     token = secrets.token_hex(4)
     kit.submit(course, "blank", release)
@@ -63,15 +70,14 @@ def autograded(tmp_path_factory):
         attack = attacks.load(name)
         code = attack.render(mark=kit.mark_for(token, name), course=course.root, repo=kit.REPO, port=9)
         kit.submit(course, name, kit.with_code(release, code, attack.placement))
-    before = kit.tree_digest(course.root, skip=WRITTEN_BY_NBGRADER)
-    run = subprocess.run([*nbgrader, "autograde", kit.ASSIGNMENT], cwd=course.root, capture_output=True,
-                         text=True, timeout=800)
+    before = kit.tree_digest(course.root, skip=WRITTEN_BY_GRADER)
+    run = subprocess.run(COMMANDS[request.param], cwd=course.root, capture_output=True, text=True, timeout=800)
     dump = _gradebook_dump(course)
     time.sleep(4)  # the daemons wait 2 s after they start, then keep rewriting for 10 s
     stray = kit.marked_processes(f"gruatk{token}")
     kit.kill_all(stray)
     return {"course": course, "run": run, "before": before, "dump": dump, "stray": stray,
-            "after": kit.tree_digest(course.root, skip=WRITTEN_BY_NBGRADER), "token": token}
+            "after": kit.tree_digest(course.root, skip=WRITTEN_BY_GRADER), "token": token}
 
 
 def test_autograde_succeeds_and_grades_everyone(autograded) -> None:
