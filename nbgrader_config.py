@@ -28,6 +28,11 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# Re-running `nbgrader autograde` after an interruption (kill -9) regrades every submission
+# instead of skipping those with an autograded/ folder (which may be half written): cheap,
+# since JudgeNotebook reuses the judge's cached result while the files are unchanged.
+c.Autograde.force = True
+
 # Limits of the sandbox in which student code runs.
 c.Sandbox.memory_mb = 1024
 c.Sandbox.cpu_seconds = 60

@@ -145,10 +145,6 @@ def test_plain_nbgrader_autograde_rerun_after_kill_9_keeps_the_gradebook_consist
     assert not nbgrader_killed["orphans"], f"left running after kill -9: {nbgrader_killed['orphans']}"
 
 
-@pytest.mark.xfail(strict=True, reason="nbgrader autograde skips every student whose autograded/<student>/<assignment> "
-                   "exists ('Skipping existing assignment'); the student it was killed on keeps grade rows "
-                   "without auto_score. nbgrader_config.py could set c.BaseConverter.force = True: "
-                   "JudgeNotebook reuses the judge cache, so regrading everyone is cheap")
 def test_plain_nbgrader_autograde_rerun_after_kill_9_gives_every_score(nbgrader_killed) -> None:
     _assert_scores(_check_gradebook(nbgrader_killed["course"]))
 
