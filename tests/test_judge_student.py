@@ -33,6 +33,8 @@ def odd_things():
     return [object(), {1: 2}, (1.5, "text", None, np.float32(2))]
 def fails():
     raise ValueError("bad shape")
+def leaks(x):
+    raise ValueError(f"shape {x.shape} values {x.ravel()[:3]} first {x.ravel()[0]!r}")
 not_a_function = 3
 '''
 
@@ -85,3 +87,13 @@ def test_errors_name_the_function(student: Student) -> None:
         student.missing()
     with pytest.raises(StudentError, match="not_a_function is not a function"):
         student.not_a_function()
+
+
+def test_exception_text_never_echoes_hidden_input_values(student: Student) -> None:
+    x = np.array([[0.123456, -2.5e-3, 7.0], [1.0, 2.0, 3.0]])
+    with pytest.raises(StudentError) as raised:
+        student.leaks(x)
+    message = str(raised.value)
+    assert "shape (2, 3)" in message
+    for shown in ("0.123", "123456", "2.5", "e-03", "7."):
+        assert shown not in message, message

@@ -29,6 +29,7 @@ from grucourse.judge.cgroups import Cgroup
 
 NOBODY = 65534
 WORK_DIR = "/work"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the grucourse package: never visible to student code
 
 
 class IsolationUnavailable(RuntimeError):
@@ -215,8 +216,13 @@ def bubblewrap_prefix(read_only: list[Path], tmpfs_mb: int) -> list[str]:
     args += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
              "--perms", "1777", "--size", size, "--tmpfs", WORK_DIR]
-    for path in _outermost(read_only):  # after the tmpfs mounts: a path may lie under /tmp
+    bound = _outermost(read_only)
+    for path in bound:  # after the tmpfs mounts: a path may lie under /tmp
         args += _bind_parents(path) + ["--ro-bind", str(path), str(path)]
+    if any(PACKAGE_DIR.is_relative_to(path) for path in bound):
+        # A regular (non-editable) install puts this package, reference solutions included,
+        # inside the bound site-packages: an empty tmpfs hides it from student code.
+        args += ["--tmpfs", str(PACKAGE_DIR)]
     return args + ["--chdir", WORK_DIR, "--"]
 
 

@@ -6,12 +6,22 @@ containers of those (or `Foreign` markers), never an object made by student code
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from grucourse.judge import protocol
 from grucourse.judge.channel import WorkerGone
 from grucourse.judge.runner import NotebookRunner
+
+# Real numbers in a student's exception text may be hidden input values (an f-string of an
+# argument): they are blanked before the text reaches feedback. Integers (shapes) stay.
+_REAL_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\d+[eE][-+]?\d+|\b(?:nan|inf)\b")
+
+
+def redact_numbers(text: str) -> str:
+    """`text` with every real number replaced by "…", so feedback never echoes hidden inputs."""
+    return _REAL_NUMBER.sub("…", text)
 
 
 class StudentError(Exception):
@@ -60,7 +70,8 @@ class Student:
         if op == "missing":
             raise StudentError(f"{name} is not defined")
         if op == "raised":
-            raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {str(reply.get('message'))[:500]}")
+            message = redact_numbers(str(reply.get("message"))[:500])
+            raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {message}")
         try:
             value = protocol.decode(reply.get("value"), reply_blobs, self._limits)
             after = protocol.decode(reply.get("args_after"), reply_blobs, self._limits)
