@@ -32,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--course", default=".", help="course directory (default: current directory)")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"grucourse.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"grucourse.commands.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"grucourse.commands.{name}").register(subparsers)
     return parser
 
 
