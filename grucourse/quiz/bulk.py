@@ -2,7 +2,8 @@
 
 Quiz grading executes nothing, so the Dask pipeline's sandbox and per-submission overhead buy
 nothing here; a batch is parsed in worker processes and written with one gradebook commit
-(`grucourse.quiz.gradebook_bulk`).
+(`grucourse.quiz.gradebook_bulk`). Workers come from a fork server, so a caller with threads
+(Dask, Jupyter, pytest plugins) cannot hand them a lock held at fork time.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def grade_quiz_class(course: Course, assignment: str, students: list[str], proce
     current_quiz(course, assignment)  # fail fast on an invalid bank, before forking
     tasks = [(course.root, student, assignment) for student in students]
     if processes > 1 and len(tasks) > 1:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("forkserver").Pool(processes) as pool:
             results = pool.map(_grade_task, tasks, chunksize=max(1, len(tasks) // (8 * processes)))
     else:
         results = [_grade_task(task) for task in tasks]
