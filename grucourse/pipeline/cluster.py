@@ -2,16 +2,30 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from contextlib import contextmanager
 from typing import Iterator
 
+import dask
 from distributed import Client, LocalCluster
+from distributed.utils import get_mp_context
 
 
 def default_workers() -> int:
     """One single-threaded worker per core: each judge already runs its own sandbox processes."""
     return os.cpu_count() or 1
+
+
+def preload_the_judge() -> None:
+    """Workers fork from a single-threaded server that has imported the judge once.
+
+    Spawned workers each spend seconds of CPU importing nbformat, nbgrader and pytest before
+    their first task; forking this multi-threaded process instead could inherit a held lock
+    and hang. Dask sets the server's preload list once per process; this replaces it with ours.
+    """
+    get_mp_context()
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "grucourse.pipeline.work"])
 
 
 @contextmanager
@@ -21,13 +35,13 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
-    # Workers are spawned (Dask's default), never forked: a fork of this multi-threaded process
-    # can inherit a held lock and hang before its first task.
-    with LocalCluster(
-        n_workers=workers or default_workers(),
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as cluster, Client(cluster) as client:
-        yield client
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        preload_the_judge()
+        with LocalCluster(
+            n_workers=workers or default_workers(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster, Client(cluster) as client:
+            yield client
