@@ -9,6 +9,7 @@ cells deleted). The rendering is the judge's own `JudgeNotebook`, so this matche
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -60,4 +61,13 @@ def save_autograded(course: Course, result: SubmissionResult, text: str) -> Path
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
+    copy_timestamp(course, result.student, result.assignment)
     return target
+
+
+def copy_timestamp(course: Course, student: str, assignment: str) -> None:
+    """Carry the submission's timestamp.txt into autograded/, as `nbgrader autograde` does:
+    `nbgrader release_feedback` reads it there to name the feedback it hands back."""
+    stamp = course.submitted / student / assignment / "timestamp.txt"
+    if stamp.is_file() and not stamp.is_symlink():
+        shutil.copyfile(stamp, course.autograded / student / assignment / "timestamp.txt")
