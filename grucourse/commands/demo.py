@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         console.print(error, markup=False)
     console.print(f"{len(pages)} feedback pages under {course.feedback}")
-    console.print(f"report: {build_report(course)}")
+    console.print(f"report: {build_report(course, say=lambda text: console.print(text, markup=False))}")
     console.print(score_table(score_rows(course)))
     console.print(f"open it in nbgrader's formgrader: grucourse --course {args.course} lab")
     return 1 if errors else 0

@@ -13,5 +13,5 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.course import Course
     from grucourse.pipeline.report import build_report
 
-    print(build_report(Course.at(args.course)))
+    print(build_report(Course.at(args.course), say=print))
     return 0

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Callable
 
 from grucourse.course import Course, is_quiz
 from grucourse.pipeline.report_data import check_rows, score_rows, write_csv
 from grucourse.pipeline.report_plots import check_pass_rates, score_histogram
 
 
-def build_report(course: Course) -> Path:
-    """Write every report file and return the index page."""
+def build_report(course: Course, say: Callable[[str], None] = lambda text: None) -> Path:
+    """Write every report file and return the index page; `say` gets each quiz's item analysis."""
     out = course.reports
     out.mkdir(parents=True, exist_ok=True)
     scores = score_rows(course)
@@ -21,18 +22,19 @@ def build_report(course: Course) -> Path:
     for assignment in sorted({r.assignment for r in scores}):
         figures = [score_histogram(scores, assignment, out), check_pass_rates(checks, assignment, out)]
         if is_quiz(assignment):
-            figures += item_analysis(course, assignment, out)
+            figures += item_analysis(course, assignment, out, say)
         sections.append((assignment, [f for f in figures if f]))
     index = out / "index.html"
     index.write_text(index_page(out, sections), encoding="utf-8")
     return index
 
 
-def item_analysis(course: Course, assignment: str, out: Path) -> list[Path]:
+def item_analysis(course: Course, assignment: str, out: Path, say: Callable[[str], None]) -> list[Path]:
     """The quiz engine's item analysis (difficulty, discrimination per question), CSV and PNG."""
     from grucourse.quiz.item_analysis import analyse_gradebook
 
     analysis = analyse_gradebook(course, assignment, out / f"{assignment}_items")
+    say(analysis.summary())
     return [analysis.png] if analysis.png else []
 
 
