@@ -33,11 +33,15 @@ class Outcome:
 
 
 def check_name(item: pytest.Item) -> str:
-    """The check's title: the test docstring's first line, or its name without `test_`."""
+    """The check's title: the test docstring's first line, or its name without `test_`, with the
+    parametrization id (e.g. the input shapes) so that repeated checks can be told apart."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
     if doc and doc.strip():
-        return doc.strip().splitlines()[0]
-    return item.name.removeprefix("test_").replace("_", " ")
+        title = doc.strip().splitlines()[0]
+    else:
+        title = getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    return f"{title} [{callspec.id}]" if callspec else title
 
 
 def _raised_in_library(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
