@@ -61,13 +61,18 @@ def save_autograded(course: Course, result: SubmissionResult, text: str) -> Path
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
-    copy_timestamp(course, result.student, result.assignment)
+    copy_submission_records(course, result.student, result.assignment)
     return target
 
 
-def copy_timestamp(course: Course, student: str, assignment: str) -> None:
-    """Carry the submission's timestamp.txt into autograded/, as `nbgrader autograde` does:
-    `nbgrader release_feedback` reads it there to name the feedback it hands back."""
-    stamp = course.submitted / student / assignment / "timestamp.txt"
-    if stamp.is_file() and not stamp.is_symlink():
-        shutil.copyfile(stamp, course.autograded / student / assignment / "timestamp.txt")
+SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")
+"""Files nbgrader's exchange writes beside a submission; `nbgrader release_feedback` reads them
+from autograded/ (via feedback/) to name and route the feedback it hands back."""
+
+
+def copy_submission_records(course: Course, student: str, assignment: str) -> None:
+    """Carry the submission's exchange records into autograded/, as `nbgrader autograde` does."""
+    for name in SUBMISSION_RECORDS:
+        record = course.submitted / student / assignment / name
+        if record.is_file() and not record.is_symlink():
+            shutil.copyfile(record, course.autograded / student / assignment / name)
