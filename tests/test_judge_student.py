@@ -36,12 +36,16 @@ def fails():
 def leaks(x):
     raise ValueError(f"shape {x.shape} values {x.ravel()[:3]} first {x.ravel()[0]!r}")
 not_a_function = 3
+def slow(seconds):
+    import time
+    time.sleep(seconds)
+    return seconds
 '''
 
 
 @pytest.fixture(scope="module")
 def student():
-    runner = NotebookRunner([(0, CODE)], Sandbox(), [])
+    runner = NotebookRunner([(0, CODE)], Sandbox(call_timeout=1.0), [])
     runs = runner.run_cells()
     assert runs[0].error is None, runs[0].error
     yield Student(runner)
@@ -97,3 +101,10 @@ def test_exception_text_never_echoes_hidden_input_values(student: Student) -> No
     assert "shape (2, 3)" in message
     for shown in ("0.123", "123456", "2.5", "e-03", "7."):
         assert shown not in message, message
+
+
+def test_time_limit_lengthens_the_calls_inside_the_block_only(student: Student) -> None:
+    with student.time_limit(6.0):
+        assert student.slow(1.5) == 1.5
+    with pytest.raises(StudentError, match="1 s call"):
+        student.slow(1.5)

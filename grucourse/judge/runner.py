@@ -86,9 +86,12 @@ class NotebookRunner:
         self._boot(record=True)
         return self.runs
 
-    def call(self, message: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+    def call(self, message: dict[str, Any], blobs: list[bytes],
+             timeout: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
         """Sends one call request and returns the worker's reply; raises WorkerGone. A function
-        that ended the worker once is not called again, so each costs at most one restart."""
+        that ended the worker once is not called again, so each costs at most one restart.
+        `timeout` replaces the sandbox's call_timeout for this call (a training run needs more)."""
+        limit = self.sandbox.call_timeout if timeout is None else timeout
         name = str(message.get("name"))
         if name in self.poisoned:
             raise WorkerGone(f"{self.poisoned[name]} (in an earlier check; not called again)")
@@ -99,9 +102,8 @@ class NotebookRunner:
         self.calls += 1
         message = {**message, "id": self.calls}
         try:
-            self.worker.send(message, blobs, time.monotonic() + self.sandbox.call_timeout)
-            reply, reply_blobs = self.worker.receive(time.monotonic() + self.sandbox.call_timeout,
-                                                     f"the {self.sandbox.call_timeout:g} s call")
+            self.worker.send(message, blobs, time.monotonic() + limit)
+            reply, reply_blobs = self.worker.receive(time.monotonic() + limit, f"the {limit:g} s call")
             if reply.get("id") != self.calls or reply.get("op") not in REPLIES:
                 raise worker_gone(self.worker, "the worker sent a reply to a different request")
             return reply, reply_blobs
