@@ -49,7 +49,7 @@ def generate(course: Course, assignment: str, db_url: str | None = None) -> nbfo
         if not source.is_file():
             raise ReleaseError(f"{source}: no source notebook for assignment {assignment!r}")
         shutil.copy2(source, _mkdir(root / "source" / assignment))
-        config = _course_config(course)
+        config = load_course_config(course)
         config.CourseDirectory.root = str(root)
         config.CourseDirectory.db_url = db_url or f"sqlite:///{root / 'scratch.db'}"
         from nbgrader.apps import NbGraderAPI
@@ -62,7 +62,7 @@ def generate(course: Course, assignment: str, db_url: str | None = None) -> nbfo
         return nbformat.read(produced, as_version=4)
 
 
-def _course_config(course: Course) -> "Config":
+def load_course_config(course: Course) -> "Config":
     """The course's nbgrader_config.py, so releases use the same settings as grading."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader

@@ -40,7 +40,7 @@ class JudgeNotebook(NbGraderPreprocessor):
     checks and an execute_result with its score (never stderr, which nbgrader reads as 0)."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        result = self._result(resources)
+        result = self.judge_result(resources)
         resources[RESOURCE_KEY] = result
         for message in result.problems:
             self.log.warning("%s", message)
@@ -57,7 +57,9 @@ class JudgeNotebook(NbGraderPreprocessor):
                 cell.outputs = [nbformat.from_dict(o) for o in result.cell_outputs.get(str(index), [])]
         return nb, resources
 
-    def _result(self, resources: ResourcesDict) -> SubmissionResult:
+    def judge_result(self, resources: ResourcesDict) -> SubmissionResult:
+        """The judge's verdict on this submission (cached while its files are unchanged); a
+        subclass that already holds a result overrides this to reuse the rendering above."""
         from grucourse.judge.grade import fingerprint, grade_submission
         from grucourse.judge.sandbox import Sandbox
         from grucourse.pipeline.cache import ResultCache

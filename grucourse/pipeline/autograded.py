@@ -28,7 +28,7 @@ MAX_NOTEBOOK_BYTES = 20 * 2**20
 class ShowJudgeResult(JudgeNotebook):
     """JudgeNotebook's rendering (cell outputs, checks, score, problems) of a result already judged."""
 
-    def _result(self, resources: dict) -> SubmissionResult:
+    def judge_result(self, resources: dict) -> SubmissionResult:
         return resources[RESOURCE_KEY]
 
 

@@ -6,12 +6,12 @@ from nbgrader.apps import NbGraderAPI
 from traitlets.config import Config
 
 from grucourse.course import Course
-from grucourse.release import _course_config, generate
+from grucourse.release import generate, load_course_config
 
 
 def course_config(course: Course) -> Config:
     """The course's configuration rooted at the course, so in-process runs match the nbgrader CLI."""
-    config = _course_config(course)
+    config = load_course_config(course)
     config.CourseDirectory.root = str(course.root)
     config.CourseDirectory.db_url = course.db_url
     return config
