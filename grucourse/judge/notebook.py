@@ -148,6 +148,20 @@ def assemble(source: NotebookNode, submission: NotebookNode, release: NotebookNo
     return assembly
 
 
+def restore_locked_cells(submission: NotebookNode, source: NotebookNode) -> NotebookNode:
+    """The submission with every non-answer nbgrader cell (instructions, given code, visible checks)
+    put back as the source notebook has it, as nbgrader's OverwriteCells does: feedback shows the
+    cells that were run and scored, never a student's edit of them. Changes `submission` in place."""
+    by_id = {nbgrader_meta(c)["grade_id"]: c for c in source.cells if nbgrader_meta(c).get("grade_id")}
+    for cell in submission.cells:
+        original = by_id.get(nbgrader_meta(cell).get("grade_id"))
+        if original is None or nbutils.is_solution(original) or original.cell_type != cell.cell_type:
+            continue
+        cell.source = _visible_source(original) if original.cell_type == "code" else original.source
+        cell.metadata["nbgrader"] = json.loads(json.dumps(nbgrader_meta(original)))
+    return submission
+
+
 def _tampering(cell: NotebookNode, original: NotebookNode, released: NotebookNode | None, duplicate: bool) -> list[str]:
     """Problems with one graded cell, compared with the release version (metadata as the
     student received it, with nbgrader's checksum) or, without a release, the source."""

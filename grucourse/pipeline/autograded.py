@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearOutput
 
 from grucourse.course import Course
-from grucourse.judge.notebook import NotebookUnreadable, read_notebook
+from grucourse.judge.notebook import NotebookUnreadable, read_notebook, restore_locked_cells
 from grucourse.judge.preprocessors import RESOURCE_KEY, JudgeNotebook
 from grucourse.results import SubmissionResult
 
@@ -47,6 +47,9 @@ def render_autograded(course: Course, notebook: Path | None, result: SubmissionR
     nb = readable(notebook) or readable(course.release_notebook(result.assignment))
     if nb is None:
         return None
+    source = readable(course.source_notebook(result.assignment))
+    if source is not None:
+        restore_locked_cells(nb, source)
     resources = {RESOURCE_KEY: result}
     for preprocessor in (ClearOutput(), ShowJudgeResult()):
         nb, resources = preprocessor.preprocess(nb, resources)
