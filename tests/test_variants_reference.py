@@ -444,3 +444,13 @@ def test_no_function_writes_to_its_inputs(bias):
     assert not np.array_equal(new["W_y"], adding["W_y"])
     trained, _ = vref.train_adding(adding, Xa, ya, 2, batch_size=4)
     assert trained["W_h"].flags.writeable  # the caller owns the result
+
+
+def test_importing_the_reference_does_not_import_torch():
+    """Graders import the reference for every submission; the students' API is numpy only."""
+    import subprocess
+    import sys
+
+    code = "import sys, grucourse.variants.reference; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
