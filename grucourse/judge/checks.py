@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from grucourse.judge.protocol import Foreign
+from grucourse.judge.student import redact_numbers
 
 RTOL = 1e-5
 
@@ -90,3 +91,29 @@ def assert_grads_match(got: Any, expected: Mapping[str, Any], *, name: str,
     for key, value in expected.items():
         entry_hints = {text: grads[key] for text, grads in (hints or {}).items() if key in grads}
         assert_matches(got[key], value, name=f"{name}[{key!r}]", hints=entry_hints, rtol=rtol, atol=atol)
+
+
+FLOATING_POINT_WARNINGS = ("overflow", "invalid value", "divide by zero")
+
+
+def assert_quiet(warnings: Sequence[str], *, name: str, advice: str) -> None:
+    """Fails if numpy warned about overflow, an invalid value or a division by zero during the call
+    (`CallResult.warnings`); the message quotes the first such warning, real numbers blanked (the
+    student's code may word a warning itself), and adds `advice`."""
+    noisy = [w for w in warnings if any(kind in w.lower() for kind in FLOATING_POINT_WARNINGS)]
+    if noisy:
+        raise AssertionError(f"{name} is not numerically stable (numpy warned: {redact_numbers(noisy[0][:120])}); "
+                             f"{advice}")
+
+
+def first_foreign(value: Any) -> Foreign | None:
+    """The first value inside `value` (nested lists, tuples, dicts) that could not cross the
+    sandbox boundary, or None: a student's state that the grader must send back has to be plain."""
+    if isinstance(value, Foreign):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    for item in items:
+        found = first_foreign(item)
+        if found is not None:
+            return found
+    return None
