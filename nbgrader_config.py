@@ -40,6 +40,11 @@ c.Sandbox.cell_timeout = 10.0
 c.Sandbox.notebook_timeout = 60.0
 c.Sandbox.call_timeout = 10.0
 c.Sandbox.max_output_bytes = 100_000
+# Figures a cell leaves open in matplotlib.pyplot are shown as PNGs in the graded notebook,
+# as IPython's inline backend shows them; these cap their number and size.
+c.Sandbox.max_figures_per_cell = 10
+c.Sandbox.max_figure_bytes = 1_000_000
+c.Sandbox.max_notebook_figure_bytes = 4_000_000
 c.Sandbox.require_isolation = False
 
 # --- Exchange and formgrader (docs/instructor_guide.md) -----------------------------------

@@ -4,32 +4,111 @@ A cell that exceeds its time limit or kills the worker is recorded, then skipped
 is restarted and the other cells still run, so one bad cell does not zero the whole notebook.
 A call that kills the worker fails alone; the next call restarts the worker lazily (replaying
 the surviving cells). Restarts are bounded by `Sandbox.max_restarts`.
+
+Figures a cell leaves open come back as PNG blobs; each is checked here (a well-formed PNG,
+bounded size and dimensions) before it becomes a `display_data` output.
 """
 from __future__ import annotations
 
+import base64
+import struct
 import time
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
 
+from grucourse.judge import protocol
 from grucourse.judge.channel import WorkerGone, WorkerProcess
 from grucourse.judge.sandbox import Sandbox
+
+FIGURE_DPI = 100
+"""Resolution of the PNGs, as matplotlib's default figure.dpi (a 6.4 x 4.8 inch figure is 640 x 480)."""
+FIGURE_MAX_SIDE = 2000
+"""Pixels per side of a figure; a larger figure is drawn at a lower dpi, a larger PNG is dropped."""
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_FIGURE_NOTES = 20
 
 
 def _text(value: Any, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a well-formed PNG: the signature, an IHDR chunk first, IEND last and
+    every chunk's CRC right; None for anything else."""
+    if not data.startswith(PNG_SIGNATURE):
+        return None
+    view, offset, kinds = memoryview(data), len(PNG_SIGNATURE), []
+    while offset + 12 <= len(data):
+        length, kind = struct.unpack_from(">I4s", data, offset)
+        end = offset + 12 + length
+        if end > len(data) or not kind.isalpha():
+            return None
+        if zlib.crc32(view[offset + 4:end - 4]) != struct.unpack_from(">I", data, end - 4)[0]:
+            return None
+        kinds.append((kind, length))
+        offset = end
+    if offset != len(data) or len(kinds) < 2 or kinds[0] != (b"IHDR", 13) or kinds[-1][0] != b"IEND":
+        return None
+    return struct.unpack_from(">II", data, len(PNG_SIGNATURE) + 8)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A validated PNG of one figure."""
+
+    png: bytes
+    width: int
+    height: int
+
+    def output(self) -> dict[str, Any]:
+        """A `display_data` output, as the inline backend would give (text for viewers without images)."""
+        return dict(nbformat.v4.new_output(
+            "display_data", data={"image/png": base64.b64encode(self.png).decode("ascii"),
+                                  "text/plain": f"<Figure size {self.width}x{self.height}>"}, metadata={}))
+
+
+def accept_figures(blobs: list[bytes], sandbox: Sandbox, room: int) -> tuple[list[Figure], list[str]]:
+    """The figures that pass every check, within `room` bytes left for the notebook, and a note
+    for each one dropped."""
+    figures: list[Figure] = []
+    notes: list[str] = []
+    for position, png in enumerate(blobs[:sandbox.max_figures_per_cell], 1):
+        size = png_size(png)
+        if size is None:
+            notes.append(f"[figure {position} dropped: not a PNG image]")
+        elif len(png) > sandbox.max_figure_bytes:
+            notes.append(f"[figure {position} dropped: {len(png)} bytes, over the limit of "
+                         f"{sandbox.max_figure_bytes} per figure]")
+        elif not (0 < size[0] <= FIGURE_MAX_SIDE and 0 < size[1] <= FIGURE_MAX_SIDE):
+            notes.append(f"[figure {position} dropped: {size[0]}x{size[1]} pixels, over {FIGURE_MAX_SIDE} per side]")
+        elif len(png) > room:
+            notes.append(f"[figure {position} dropped: the notebook's figure limit of "
+                         f"{sandbox.max_notebook_figure_bytes} bytes was reached]")
+        else:
+            room -= len(png)
+            figures.append(Figure(png, *size))
+    if len(blobs) > sandbox.max_figures_per_cell:
+        notes.append(f"[{len(blobs) - sandbox.max_figures_per_cell} figures dropped: "
+                     f"at most {sandbox.max_figures_per_cell} per cell]")
+    return figures, notes
+
+
 @dataclass
 class CellRun:
-    """What one code cell printed, showed or raised (already validated plain text)."""
+    """What one code cell printed, showed or raised (already validated plain text and PNGs)."""
 
     stdout: str = ""
     stderr: str = ""
     result: str | None = None
     error: tuple[str, str, str] | None = None  # ename, evalue, traceback text
     note: str = ""
+    figures: list[Figure] = field(default_factory=list)
+
+    def add_notes(self, notes: list[str]) -> None:
+        self.note = "\n".join([self.note, *notes] if self.note else notes)
 
     @classmethod
     def from_reply(cls, reply: dict[str, Any], limit: int) -> "CellRun":
@@ -58,7 +137,7 @@ class CellRun:
         if self.error:
             ename, evalue, tb = self.error
             outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=tb.splitlines()))
-        return [dict(output) for output in outputs]
+        return [dict(output) for output in outputs] + [figure.output() for figure in self.figures]
 
 
 REPLIES = ("value", "raised", "missing")
@@ -152,18 +231,22 @@ class NotebookRunner:
             self._deadline = self._deadline or time.monotonic() + self.sandbox.notebook_timeout
             deadline = self._deadline
             todo = [(index, source) for index, source in self.cells if index not in self.skipped]
-            worker.send({"op": "run", "cells": [{"index": i, "source": s} for i, s in todo]}, [],
+            if record:  # after a restart, what these cells showed before no longer counts
+                for index, _ in todo:
+                    self.runs.pop(index, None)
+            worker.send({"op": "run", "cells": [{"index": i, "source": s} for i, s in todo],
+                         "figures": self._figure_spec(record)}, [],
                         min(deadline, time.monotonic() + self.sandbox.cell_timeout))
             for index, _ in todo:
                 current = index
                 cell_deadline = time.monotonic() + self.sandbox.cell_timeout
                 what = (f"the {self.sandbox.cell_timeout:g} s cell" if cell_deadline < deadline
                         else f"the {self.sandbox.notebook_timeout:g} s notebook")
-                reply, _ = worker.receive(min(deadline, cell_deadline), what)
+                reply, figures = worker.receive(min(deadline, cell_deadline), what)
                 if reply.get("op") != "cell" or reply.get("index") != index:
                     raise worker_gone(worker, "the worker sent an unexpected reply")
                 if record:
-                    self.runs[index] = self._recorded(reply)
+                    self.runs[index] = self._recorded(reply, figures)
             current = -1
             worker.receive(time.monotonic() + self.sandbox.cell_timeout, "the end of the notebook")
             return None
@@ -174,15 +257,31 @@ class NotebookRunner:
                 self.runs[current] = CellRun(note=f"[cell stopped: {gone}]")
             return current
 
-    def _recorded(self, reply: dict[str, Any]) -> CellRun:
+    def _figure_spec(self, record: bool) -> dict[str, Any]:
+        """The caps the worker applies when it draws figures (none drawn when replaying cells)."""
+        room = min(self._figure_room(), protocol.Limits().max_frame_bytes // 2)
+        return {"max_count": self.sandbox.max_figures_per_cell if record else 0,
+                "max_bytes": self.sandbox.max_figure_bytes, "total_bytes": room,
+                "dpi": FIGURE_DPI, "max_side": FIGURE_MAX_SIDE}
+
+    def _figure_room(self) -> int:
+        used = sum(len(figure.png) for run in self.runs.values() for figure in run.figures)
+        return max(0, self.sandbox.max_notebook_figure_bytes - used)
+
+    def _recorded(self, reply: dict[str, Any], blobs: list[bytes]) -> CellRun:
         """A cell's outputs within what is left of the notebook's output budget
-        (TOTAL_OUTPUT_CELLS times the per-cell limit), so many chatty cells stay bounded too."""
+        (TOTAL_OUTPUT_CELLS times the per-cell limit) and figure budget, so many chatty or
+        plotting cells stay bounded too."""
         used = sum(len(r.stdout) + len(r.stderr) + len(r.result or "") + len(r.error[2] if r.error else "")
                    for r in self.runs.values())
         room = TOTAL_OUTPUT_CELLS * self.sandbox.max_output_bytes - used
         run = CellRun.from_reply(reply, max(0, min(self.sandbox.max_output_bytes, room)))
         if room < self.sandbox.max_output_bytes:
             run.note = "[output of this cell dropped or cut: the notebook's output limit was reached]"
+        notes = reply.get("figure_notes")
+        notes = notes[:MAX_FIGURE_NOTES] if isinstance(notes, list) else []
+        run.figures, dropped = accept_figures(blobs, self.sandbox, self._figure_room())
+        run.add_notes([f"[{_text(note, 300)}]" for note in notes if isinstance(note, str)] + dropped)
         return run
 
     def _note_output(self, worker: WorkerProcess | None = None) -> None:

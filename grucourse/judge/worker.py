@@ -4,10 +4,12 @@ This script is copied into the sandbox next to a copy of `protocol.py` (as
 `judge_protocol.py`) and started as `python -I -S judge_worker.py READ_FD WRITE_FD MAX_CHARS
 SITE_DIR...`. It uses the standard library, numpy and IPython only, never `grucourse`.
 Messages travel on two private pipe fds, not on stdout, so whatever the student prints
-cannot corrupt them. Nothing here is trusted: the grader validates every reply.
+cannot corrupt them. Each cell's reply carries the PNGs of the figures it left open in pyplot.
+Nothing here is trusted: the grader validates every reply.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 import traceback
@@ -92,6 +94,67 @@ def _import_ipython_core() -> None:
     package.__getattr__ = load_rest
 
 
+class Figures:
+    """Shows what a cell drew the way IPython's inline backend does after each cell: every
+    figure pyplot still holds is saved as PNG and closed. Nothing happens unless the student
+    imported pyplot, so a notebook without plots never loads matplotlib. `spec` holds the
+    grader's caps (count per cell, bytes per figure, bytes left for the notebook, dpi, pixels
+    per side); the grader checks them again on what arrives."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.max_count = int(spec.get("max_count", 0))
+        self.max_bytes = int(spec.get("max_bytes", 0))
+        self.room = int(spec.get("total_bytes", 0))
+        self.dpi = float(spec.get("dpi", 100))
+        self.max_side = int(spec.get("max_side", 1))
+
+    def flush(self) -> tuple[list[bytes], list[str]]:
+        """The PNGs of the open figures (at most max_count) and notes on what was not shown."""
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        images: list[bytes] = []
+        notes: list[str] = []
+        if pyplot is None:
+            return images, notes
+        try:
+            numbers = list(pyplot.get_fignums())
+            for position, number in enumerate(numbers[:self.max_count], 1):
+                try:
+                    self._render(pyplot.figure(number), position, images, notes)
+                except BaseException as exc:
+                    notes.append(f"figure {position} could not be drawn: {_text(type(exc).__name__, 100)}: "
+                                 f"{_text(exc, 200)}")
+            if len(numbers) > self.max_count:
+                notes.append(f"{len(numbers) - self.max_count} figures not shown: "
+                             f"at most {self.max_count} per cell")
+        except BaseException as exc:
+            notes.append(f"figures not shown: {_text(type(exc).__name__, 100)}: {_text(exc, 200)}")
+        finally:
+            try:
+                pyplot.close("all")
+            except BaseException:
+                pass
+        return images, notes
+
+    def _render(self, figure: Any, position: int, images: list[bytes], notes: list[str]) -> None:
+        """One figure as PNG, at a dpi that keeps its longer side within max_side pixels."""
+        width, height = (float(size) for size in figure.get_size_inches())
+        dpi = min(self.dpi, self.max_side / max(width, height, 1e-3))
+        if dpi < self.dpi:
+            notes.append(f"figure {position} ({width:g} x {height:g} inches) drawn at {dpi:.3g} dpi "
+                         f"to stay within {self.max_side} pixels")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi)
+        png = buffer.getvalue()
+        if len(png) > self.max_bytes:
+            notes.append(f"figure {position} not shown: its PNG has {len(png)} bytes, "
+                         f"over the limit of {self.max_bytes} per figure")
+        elif len(png) > self.room:
+            notes.append(f"figure {position} not shown: the notebook's figure limit was reached")
+        else:
+            self.room -= len(png)
+            images.append(png)
+
+
 class Cells:
     """Executes cell sources in one namespace, with IPython when available (magics, `!`)."""
 
@@ -130,6 +193,13 @@ class Cells:
             def init_completer(self) -> None:
                 """Tab completion is never used here; skipping it avoids importing jedi."""
 
+            def enable_matplotlib(self, gui: Any = None) -> tuple[Any, str]:
+                """`%matplotlib inline` (or any backend) keeps pyplot on the sandbox's Agg backend:
+                the cell's figures are shown after it runs, as the inline backend would."""
+                import matplotlib.pyplot  # noqa: F401  (the student asked for it)
+
+                return gui, "agg"
+
             def _showtraceback(self, etype: Any, evalue: Any, stb: Any) -> None:
                 cells.error = {"ename": _text(getattr(etype, "__name__", etype), 200),
                                "evalue": _text(evalue),
@@ -140,16 +210,18 @@ class Cells:
         config.InteractiveShell.colors = "NoColor"
         return JudgeShell(config=config)
 
-    def run(self, index: int, source: str) -> dict[str, Any]:
+    def run(self, index: int, source: str, figures: Figures) -> tuple[dict[str, Any], list[bytes]]:
+        """The cell's reply; its blobs are the PNGs of the figures it left open."""
         self.result, self.error = None, None
         with Captured(self.limit) as out:
             if self.shell is not None:
                 self.shell.run_cell(source, store_history=True)
             else:
                 self._exec(index, source)
+            images, notes = figures.flush()
         return {"op": "cell", "index": index, "stdout": out.stdout.getvalue(), "stderr": out.stderr.getvalue(),
-                "result": self.result, "error": self.error,
-                "dropped": out.stdout.dropped + out.stderr.dropped}
+                "result": self.result, "error": self.error, "figure_notes": notes,
+                "dropped": out.stdout.dropped + out.stderr.dropped}, images
 
     def _exec(self, index: int, source: str) -> None:
         try:
@@ -225,8 +297,9 @@ def serve(connection: Connection, limit: int) -> None:
     connection.send({"op": "hello", "ipython": cells.shell is not None})
     for message, blobs in connection.messages():
         if message["op"] == "run":
+            figures = Figures(message.get("figures") or {})
             for cell in message["cells"]:
-                connection.send(cells.run(int(cell["index"]), str(cell["source"])))
+                connection.send(*cells.run(int(cell["index"]), str(cell["source"]), figures))
             connection.send({"op": "ran"})
         else:
             reply, reply_blobs = call(cells.namespace, message, blobs, limit)
