@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-CODE_ASSIGNMENTS = ("gru_gates", "gru_bptt")
+CODE_ASSIGNMENTS = ("gru_gates", "gru_bptt", "gru_variants")
 QUIZ_ASSIGNMENTS = ("quiz_introduction", "quiz_lstm_vs_gru")
 ASSIGNMENTS = CODE_ASSIGNMENTS + QUIZ_ASSIGNMENTS
 

@@ -42,6 +42,20 @@ MISTAKES: dict[str, dict[str, Edits]] = {
         "import_error": {"gru_backward": [("def gru_backward(", "import torch_gru_utils\n\n\ndef gru_backward(")]},
         "returns_list": {"numerical_gradient": [("return grad\n", "return grad.tolist()\n")]},
     },
+    "gru_variants": {
+        "torch_cho_swapped": {"torch_gru_forward": [("(1 - z) * n + z * H_t", "z * n + (1 - z) * H_t")]},
+        "z_not_negated": {"chapter_to_torch": [('-p["W_z"].T', 'p["W_z"].T'), ('-p["U_z"].T', 'p["U_z"].T'), ('-b["z"]', 'b["z"]')]},
+        "log_of_g": {"g_functions": [("np.where(x >= 0, np.log(np.maximum(x, 0.0) + 0.5), -np.logaddexp(0.0, -x))",
+                                      "np.log(g(x))")]},
+        "scan_wrong_axis": {"parallel_scan_log": [("np.cumsum(log_coeffs, axis=0)", "np.cumsum(log_coeffs, axis=-1)")]},
+        "loss_summed": {"mse_loss_and_grads": [("d_out = 2.0 * error / n", "d_out = 2.0 * error"),
+                                               ("np.mean(error ** 2)", "np.sum(error ** 2)")]},
+        "adam_no_bias_correction": {"adam": [("(m[key] / (1 - beta1 ** t)) / (np.sqrt(v[key] / (1 - beta2 ** t)) + eps)",
+                                              "m[key] / (np.sqrt(v[key]) + eps)")]},
+        "sgd_training": {"train_adding": [("params, state = adam_step(params, grads, state, lr=lr)",
+                                           "params = {key: params[key] - lr * grads[key] for key in params}")]},
+        "lstm_three_blocks": {"param_counts": [('"lstm": 4 * block', '"lstm": 3 * block')]},
+    },
 }
 
 #: Every profile of each code assignment; "blank" is the release notebook as handed out.

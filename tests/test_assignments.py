@@ -20,9 +20,10 @@ from grucourse.simulate import PROFILES, answers_for, fill_solutions, make_submi
 
 REPO = Course.at(Path(__file__).resolve().parents[1])
 STUDENTS = Path(__file__).parent / "students"
-STYLES = [(a, p.name) for a in CODE_ASSIGNMENTS for p in sorted((STUDENTS / a).iterdir()) if p.is_dir()]
+STYLES = [(a, p.name) for a in CODE_ASSIGNMENTS if (STUDENTS / a).is_dir()
+          for p in sorted((STUDENTS / a).iterdir()) if p.is_dir()]
 MUTANTS = sorted((STUDENTS / "mutants").glob("*/*.py"))
-POINTS = {"gru_gates": 10, "gru_bptt": 11}
+POINTS = {"gru_gates": 10, "gru_bptt": 11, "gru_variants": 22}
 
 FORWARD = ("gru_cell_forward_tests", "gru_forward_tests")
 
@@ -59,6 +60,21 @@ EFFECTS: dict[str, dict[str, dict[str, str]]] = {
         "gru_cell_backward__bias_grad_keeps_batch": {"gru_cell_backward_tests": "expected shape",
                                                      "gru_backward_tests": "raised ValueError"},
         "clip_gradients__in_place": same("modified the input gradients in place", "clip_gradients_tests"),
+    },
+    "gru_variants": {
+        "correct": {},
+        # reset_placement_gap builds on the student's own torch_gru_forward / chapter_to_torch
+        "torch_cho_swapped": {"torch_gru_forward_tests": "PyTorch computes h' = (1 - z) * n + z * h",
+                              "reset_placement_gap_tests": "reset_placement_gap"},
+        "z_not_negated": {"chapter_to_torch_tests": "the update gate is not negated",
+                          "reset_placement_gap_tests": "reset_placement_gap"},
+        "log_of_g": same("log(g(x)) underflows", "g_functions_tests"),
+        "scan_wrong_axis": {"parallel_scan_log_tests": "the cumulative sum runs over the last axis",
+                            "mingru_parallel_tests": "mingru_parallel returned wrong values"},
+        "loss_summed": same("the loss is summed over the sequences", "mse_loss_and_grads_tests"),
+        "adam_no_bias_correction": same("the bias correction", "adam_step_tests"),
+        "sgd_training": same("the trained GRU's MSE on fresh sequences", "train_adding_tests"),
+        "lstm_three_blocks": same("the LSTM has four blocks", "param_counts_tests"),
     },
 }
 CELL_ERRORS = {"syntax_error": "SyntaxError", "import_error": "ModuleNotFoundError"}
@@ -137,7 +153,9 @@ def test_blank_submission_scores_zero_without_crashing(tmp_path: Path, assignmen
     assert not result.problems
     assert result.score == 0 and result.max_score == POINTS[assignment]
     messages = [c.message for cell in result.cells.values() for c in cell.checks]
-    assert messages and all("NotImplementedError" in m for m in messages)
+    # a stub that is the whole cell (gru_variants' gru_core) raises before defining anything
+    assert messages and all("NotImplementedError" in m or m.endswith("is not defined") for m in messages)
+    assert sum("NotImplementedError" in m for m in messages) > len(messages) / 2
 
 
 def test_every_profile_is_listed_and_edits_the_solutions() -> None:
