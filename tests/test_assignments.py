@@ -1,4 +1,4 @@
-"""The two code assignments graded end to end by the real judge (sandbox + hidden tests).
+"""The three code assignments graded end to end by the real judge (sandbox + hidden tests).
 
 Correct implementations written independently of the reference, in several styles
 (tests/students/<assignment>/<style>/), get full marks on every graded cell. Each simulated

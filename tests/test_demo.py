@@ -1,4 +1,4 @@
-"""`grucourse demo` builds a course nbgrader can open: four assignments graded, feedback, report."""
+"""`grucourse demo` builds a course nbgrader can open: five assignments graded, feedback, report."""
 from __future__ import annotations
 
 import csv
@@ -20,7 +20,7 @@ def demo(tmp_path_factory):
     return course
 
 
-def test_all_four_assignments_are_graded_in_the_gradebook(demo):
+def test_every_assignment_is_graded_in_the_gradebook(demo):
     with Gradebook(demo.db_url) as gradebook:
         assert sorted(a.name for a in gradebook.assignments) == sorted(ASSIGNMENTS)
         for assignment in ASSIGNMENTS:

@@ -1,7 +1,7 @@
 """The demo course: the repository's assignments, a simulated class, graded end to end.
 
 Built only from defaults so `grucourse --course demo_course demo` works on a fresh install and
-leaves a course nbgrader's formgrader opens with all four assignments graded.
+leaves a course nbgrader's formgrader opens with all five assignments graded.
 """
 from __future__ import annotations
 
