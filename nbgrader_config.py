@@ -39,6 +39,11 @@ c.Sandbox.cpu_seconds = 60
 c.Sandbox.cell_timeout = 10.0
 c.Sandbox.notebook_timeout = 60.0
 c.Sandbox.call_timeout = 10.0
+# Wall clock of one whole submission, from the start of its first sandbox: cells, every call of
+# the hidden tests (also those under student.time_limit) and restarts together. Once spent, the
+# remaining checks fail at once: "the submission's total time limit of 300 s was reached; later
+# checks were not run". Bounds what a notebook sleeping just under every other limit costs.
+c.Sandbox.submission_timeout = 300.0
 c.Sandbox.max_output_bytes = 100_000
 # Figures a cell leaves open in matplotlib.pyplot are shown as PNGs in the graded notebook,
 # as IPython's inline backend shows them; these cap their number and size.

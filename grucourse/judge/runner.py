@@ -3,7 +3,8 @@
 A cell that exceeds its time limit or kills the worker is recorded, then skipped: the worker
 is restarted and the other cells still run, so one bad cell does not zero the whole notebook.
 A call that kills the worker fails alone; the next call restarts the worker lazily (replaying
-the surviving cells). Restarts are bounded by `Sandbox.max_restarts`.
+the surviving cells). Restarts are bounded by `Sandbox.max_restarts`, and everything together
+by `Sandbox.submission_timeout`: once it is spent, later calls fail at once.
 
 Figures a cell leaves open come back as PNG blobs; each is checked here (a well-formed PNG,
 bounded size and dimensions) before it becomes a `display_data` output.
@@ -158,7 +159,13 @@ class NotebookRunner:
         self.poisoned: dict[str, str] = {}
         self.calls = 0
         self._deadline = 0.0
+        self._submission_end: float | None = None  # set when the first worker starts
         self.worker: WorkerProcess | None = None
+
+    @property
+    def over_budget_message(self) -> str:
+        return (f"the submission's total time limit of {self.sandbox.submission_timeout:g} s was reached; "
+                "later checks were not run")
 
     def run_cells(self) -> dict[int, CellRun]:
         """Runs the notebook once and returns each cell's outputs."""
@@ -169,26 +176,30 @@ class NotebookRunner:
              timeout: float | None = None) -> tuple[dict[str, Any], list[bytes]]:
         """Sends one call request and returns the worker's reply; raises WorkerGone. A function
         that ended the worker once is not called again, so each costs at most one restart.
-        `timeout` replaces the sandbox's call_timeout for this call (a training run needs more)."""
+        `timeout` replaces the sandbox's call_timeout for this call (a training run needs more);
+        either way the call ends when the submission's time budget does."""
         limit = self.sandbox.call_timeout if timeout is None else timeout
         name = str(message.get("name"))
+        self._check_budget()
         if name in self.poisoned:
             raise WorkerGone(f"{self.poisoned[name]} (in an earlier check; not called again)")
         if self.worker is None:
             self._boot(record=False)
+        self._check_budget()
         if self.worker is None:
             raise WorkerGone(self.broken)
         self.calls += 1
         message = {**message, "id": self.calls}
         try:
-            self.worker.send(message, blobs, time.monotonic() + limit)
-            reply, reply_blobs = self.worker.receive(time.monotonic() + limit, f"the {limit:g} s call")
+            self.worker.send(message, blobs, self._capped(time.monotonic() + limit))
+            reply, reply_blobs = self.worker.receive(self._capped(time.monotonic() + limit), f"the {limit:g} s call")
             if reply.get("id") != self.calls or reply.get("op") not in REPLIES:
                 raise worker_gone(self.worker, "the worker sent a reply to a different request")
             return reply, reply_blobs
         except WorkerGone as gone:
             self._note_output()
             self.worker = None
+            self._check_budget()
             self.poisoned[name] = str(gone)
             self.log.append(f"call {name!r}: {gone}")
             raise
@@ -199,16 +210,36 @@ class NotebookRunner:
             self.worker.close()
             self.worker = None
 
+    def _capped(self, deadline: float) -> float:
+        """`deadline`, or the end of the submission's time budget if that comes first."""
+        return deadline if self._submission_end is None else min(deadline, self._submission_end)
+
+    def _over_budget(self) -> bool:
+        """Whether the submission's time is spent; the first time, ends the worker and says so."""
+        if self._submission_end is None or time.monotonic() < self._submission_end:
+            return False
+        if self.broken != self.over_budget_message:
+            self.close()
+            self.broken = self.over_budget_message
+            self.log.append(self.broken)
+        return True
+
+    def _check_budget(self) -> None:
+        if self._over_budget():
+            raise WorkerGone(self.over_budget_message) from None
+
     def _boot(self, record: bool) -> None:
         """Starts a worker and runs the surviving cells, skipping (and restarting after) each
         cell that kills it, until all ran or the restart budget is spent."""
         self._deadline = 0.0  # set when the first worker is ready: start-up is not the notebook's time
-        while not self.broken:
+        while not self.broken and not self._over_budget():
             if self.starts > self.sandbox.max_restarts:
                 self.broken = f"the notebook crashed the sandbox {self.starts} times; checks after that fail"
                 self.log.append(self.broken)
                 break
             self.starts += 1
+            if self._submission_end is None:
+                self._submission_end = time.monotonic() + self.sandbox.submission_timeout
             worker = WorkerProcess(self.sandbox)
             current = self._run_all(worker, record)
             if current is None:
@@ -225,30 +256,29 @@ class NotebookRunner:
     def _run_all(self, worker: WorkerProcess, record: bool) -> int | None:
         """Runs the cells; returns None on success or the index of the cell that ended the worker
         (-1 if it did not start)."""
-        current = -1
+        current = -1  # each wait below ends at the earliest of its deadlines, named in the reason
+        budget = (self._capped(float("inf")), f"the submission's total {self.sandbox.submission_timeout:g} s")
         try:
-            worker.receive(time.monotonic() + self.sandbox.startup_timeout, "startup")
+            worker.receive(*min((time.monotonic() + self.sandbox.startup_timeout, "startup"), budget))
             self._deadline = self._deadline or time.monotonic() + self.sandbox.notebook_timeout
-            deadline = self._deadline
+            notebook = (self._deadline, f"the {self.sandbox.notebook_timeout:g} s notebook")
             todo = [(index, source) for index, source in self.cells if index not in self.skipped]
             if record:  # after a restart, what these cells showed before no longer counts
                 for index, _ in todo:
                     self.runs.pop(index, None)
             worker.send({"op": "run", "cells": [{"index": i, "source": s} for i, s in todo],
                          "figures": self._figure_spec(record)}, [],
-                        min(deadline, time.monotonic() + self.sandbox.cell_timeout))
+                        min(notebook, budget, (time.monotonic() + self.sandbox.cell_timeout, ""))[0])
             for index, _ in todo:
                 current = index
-                cell_deadline = time.monotonic() + self.sandbox.cell_timeout
-                what = (f"the {self.sandbox.cell_timeout:g} s cell" if cell_deadline < deadline
-                        else f"the {self.sandbox.notebook_timeout:g} s notebook")
-                reply, figures = worker.receive(min(deadline, cell_deadline), what)
+                cell = (time.monotonic() + self.sandbox.cell_timeout, f"the {self.sandbox.cell_timeout:g} s cell")
+                reply, figures = worker.receive(*min(cell, notebook, budget))
                 if reply.get("op") != "cell" or reply.get("index") != index:
                     raise worker_gone(worker, "the worker sent an unexpected reply")
                 if record:
                     self.runs[index] = self._recorded(reply, figures)
             current = -1
-            worker.receive(time.monotonic() + self.sandbox.cell_timeout, "the end of the notebook")
+            worker.receive(*min((time.monotonic() + self.sandbox.cell_timeout, "the end of the notebook"), budget))
             return None
         except WorkerGone as gone:
             self._note_output(worker)

@@ -44,6 +44,8 @@ class Sandbox(LoggingConfigurable):
     cell_timeout = Float(10.0, help="wall-clock limit for one notebook cell (s)").tag(config=True)
     notebook_timeout = Float(60.0, help="wall-clock limit for running all cells (s)").tag(config=True)
     call_timeout = Float(10.0, help="wall-clock limit for one call of a student function (s)").tag(config=True)
+    submission_timeout = Float(300.0, help="wall-clock limit for the whole submission, from the start of its "
+                                           "first worker: cells, calls and restarts (s)").tag(config=True)
     startup_timeout = Float(30.0, help="wall-clock limit for the worker to start (s)").tag(config=True)
     max_output_bytes = Int(100_000, help="output kept per cell and per stream; the rest is dropped").tag(config=True)
     max_figures_per_cell = Int(10, help="figures shown per cell; the others are closed unseen").tag(config=True)
