@@ -51,7 +51,8 @@ class Student:
     def time_limit(self, seconds: float) -> Iterator[None]:
         """Calls inside the block may each take up to `seconds` of wall-clock time instead of the
         sandbox's call_timeout: a hidden test that asks for a training run needs longer. The
-        worker's CPU-time rlimit (Sandbox.cpu_seconds) still bounds the whole notebook."""
+        submission's total budget (Sandbox.submission_timeout) and the worker's CPU-time rlimit
+        (Sandbox.cpu_seconds) still bound the whole submission."""
         saved, self._timeout = self._timeout, float(seconds)
         try:
             yield
