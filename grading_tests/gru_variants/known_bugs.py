@@ -1,8 +1,9 @@
 """What a student with one typical bug returns, computed from the references, for the hints.
 
-Each function takes the hidden inputs of a check and a keyword naming the bug; with no keyword it
-computes the correct answer, which tests/test_variants_hidden_checks.py compares with the
-reference so that a hint can never be the right answer under another name.
+The functions take the hidden inputs of a check and a keyword naming the bug; with no keyword they
+compute the correct answer. PyTorch arrays are edited block by block (`edited` with one of the edits
+below). tests/test_variants_hidden_checks.py checks that the correct answers equal the references and
+that every bug changes them, so a hint never names a right answer.
 """
 from __future__ import annotations
 
@@ -25,6 +26,30 @@ def edited(weights, change):
     blocks = torch_blocks(weights)
     change(blocks)
     return {k: np.concatenate([blocks[k][g] for g in "rzn"]) for k in TORCH_KEYS}
+
+
+def negate_z(blocks):
+    """The update gate's rows negated in every array: PyTorch's z turned into the course's Z."""
+    for gates in blocks.values():
+        gates["z"] = -gates["z"]
+
+
+def swap_r_z(blocks):
+    """The r and z row blocks exchanged in every array."""
+    for gates in blocks.values():
+        gates["r"], gates["z"] = gates["z"], gates["r"]
+
+
+def zero(key):
+    """The edit that zeroes the array `key`, as if it were not used."""
+    def change(blocks):
+        blocks[key] = {g: 0 * b for g, b in blocks[key].items()}
+    return change
+
+
+def b_h_as_hidden_bias(blocks):
+    """The candidate's bias moved from bias_ih_l0 into bias_hh_l0, where PyTorch multiplies it by r."""
+    blocks["bias_hh_l0"]["n"], blocks["bias_ih_l0"]["n"] = blocks["bias_ih_l0"]["n"], 0 * blocks["bias_ih_l0"]["n"]
 
 
 def torch_gru(X, H0, weights, *, reset="after", b_hn_inside=True):

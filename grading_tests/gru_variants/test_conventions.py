@@ -24,26 +24,6 @@ def torch_shapes(d, h):
     return {"weight_ih_l0": (3 * h, d), "weight_hh_l0": (3 * h, h), "bias_ih_l0": (3 * h,), "bias_hh_l0": (3 * h,)}
 
 
-def negate_z(blocks):
-    for gates in blocks.values():
-        gates["z"] = -gates["z"]
-
-
-def swap_r_z(blocks):
-    for gates in blocks.values():
-        gates["r"], gates["z"] = gates["z"], gates["r"]
-
-
-def zero(key):
-    def change(blocks):
-        blocks[key] = {g: 0 * b for g, b in blocks[key].items()}
-    return change
-
-
-def b_h_as_hidden_bias(blocks):
-    blocks["bias_hh_l0"]["n"], blocks["bias_ih_l0"]["n"] = blocks["bias_ih_l0"]["n"], 0 * blocks["bias_ih_l0"]["n"]
-
-
 @FORWARD
 @pytest.mark.parametrize("T, n, d, h", CASES, ids=CASE_IDS)
 def test_torch_gru_forward(student, rng, T, n, d, h):
@@ -53,15 +33,15 @@ def test_torch_gru_forward(student, rng, T, n, d, h):
     got = student.torch_gru_forward(X, H0, w)
     assert_matches(got, vref.torch_gru_forward(X, H0, w), name="torch_gru_forward", shape=(T, n, h), hints={
         "the update gate has the course's role; PyTorch computes h' = (1 - z) * n + z * h":
-            vref.torch_gru_forward(X, H0, bugs.edited(w, negate_z)),
+            vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.negate_z)),
         "the row blocks are read in the wrong order; PyTorch stacks them r, z, n":
-            vref.torch_gru_forward(X, H0, bugs.edited(w, swap_r_z)),
+            vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.swap_r_z)),
         "the reset gate multiplies h before the product; PyTorch computes r * (h W_hn^T + b_hn)":
             bugs.torch_gru(X, H0, w, reset="before"),
         "b_hn is added outside the reset gate; PyTorch computes r * (h W_hn^T + b_hn)":
             bugs.torch_gru(X, H0, w, b_hn_inside=False),
-        "bias_hh_l0 is not used": vref.torch_gru_forward(X, H0, bugs.edited(w, zero("bias_hh_l0"))),
-        "bias_ih_l0 is not used": vref.torch_gru_forward(X, H0, bugs.edited(w, zero("bias_ih_l0"))),
+        "bias_hh_l0 is not used": vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.zero("bias_hh_l0"))),
+        "bias_ih_l0 is not used": vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.zero("bias_ih_l0"))),
     })
 
 
@@ -92,12 +72,12 @@ def mapping_hints(X, H0, p):
     return {
         "the update gate is not negated: PyTorch's z keeps the old state where the course's Z takes the "
         "candidate; use -W_z, -U_z, -b_z (sigmoid(-a) = 1 - sigmoid(a))":
-            vref.torch_gru_forward(X, H0, bugs.edited(w, negate_z)),
+            vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.negate_z)),
         "b_h went into the hidden bias (bias_hh_l0's n block), where PyTorch multiplies it by r; "
-        "put it into bias_ih_l0": vref.torch_gru_forward(X, H0, bugs.edited(w, b_h_as_hidden_bias)),
-        "the biases are missing": vref.torch_gru_forward(X, H0, bugs.edited(w, zero("bias_ih_l0"))),
+        "put it into bias_ih_l0": vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.b_h_as_hidden_bias)),
+        "the biases are missing": vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.zero("bias_ih_l0"))),
         "the r and z blocks are swapped; PyTorch stacks the rows r, z, n":
-            vref.torch_gru_forward(X, H0, bugs.edited(w, swap_r_z)),
+            vref.torch_gru_forward(X, H0, bugs.edited(w, bugs.swap_r_z)),
     }
 
 
@@ -146,8 +126,8 @@ def test_gap_vanishes_for_diagonal_U_h(student, rng):
     X, H0, p = draw_course(rng, diagonal=True)
     gap = as_float_array(student.reset_placement_gap(X, H0, p), name="reset_placement_gap", shape=())
     if not abs(float(gap)) < 1e-6:
-        raise AssertionError("reset_placement_gap is not ~0 for a diagonal U_h, where both placements agree; "
-                             "check that it compares gru_forward with torch_gru_forward on chapter_to_torch(params)")
+        raise AssertionError("reset_placement_gap is not ~0 for a diagonal U_h, where both placements agree; it "
+                             "compares gru_forward with torch_gru_forward on chapter_to_torch(params): check all three")
 
 
 @GAP

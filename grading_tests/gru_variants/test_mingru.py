@@ -37,6 +37,8 @@ def g_hints(x):
         "the x >= 0 branch is missing: g(x) = x + 0.5 there, sigmoid(x) only for x < 0": ref.sigmoid(x),
         "the x < 0 branch is missing: g(x) = sigmoid(x) there": x + 0.5,
         "the two branches are swapped": np.where(x >= 0, ref.sigmoid(x), x + 0.5),
+        "g(x) = x + 0.5 for x >= 0 (the 0.5 makes g continuous at 0, where sigmoid(0) = 0.5)":
+            np.where(x >= 0, x, ref.sigmoid(x)),
     }
 
 
