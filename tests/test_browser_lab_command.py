@@ -71,7 +71,7 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
         match = re.search(rf"Formgrader: (http://127\.0\.0\.1:{port}/\S*token=([0-9a-f]+))", printed)
         assert match, f"no formgrader URL on 127.0.0.1:{port} in:\n{printed}"
         token = match.group(2)
-        assert "gru_bptt, gru_gates, quiz_introduction, quiz_lstm_vs_gru" in printed
+        assert "gru_bptt, gru_gates, gru_variants, quiz_introduction, quiz_lstm_vs_gru" in printed
         assert (course.root / "exchange").is_dir(), "the exchange exists, so formgrader can release"
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         command_lines = [Path(f"/proc/{child}/cmdline").read_bytes() for child in children]

@@ -28,7 +28,7 @@ def test_shapes(student, rng):
 
 def test_two_markers_per_sequence(student, rng):
     """channel 1 is 1 at exactly two time steps of every sequence and 0 elsewhere"""
-    X, _ = generated(student, rng)
+    X, _ = generated(student, rng, n=2000)  # many sequences: two draws landing on one step must show
     markers = X[:, :, 1]
     if not np.all((markers == 0) | (markers == 1)):
         raise AssertionError("channel 1 of X must hold only the markers 0 and 1")
@@ -39,7 +39,7 @@ def test_two_markers_per_sequence(student, rng):
 
 def test_target_is_sum_of_marked_values(student, rng):
     """y is the sum of the two values marked in each sequence"""
-    X, y = generated(student, rng)
+    X, y = generated(student, rng, n=2000)
     if not np.allclose(y[:, 0], np.sum(X[:, :, 0] * X[:, :, 1], axis=0), rtol=1e-12, atol=1e-12):
         raise AssertionError("y is not the sum of the values of channel 0 at the two marked steps of each sequence")
 

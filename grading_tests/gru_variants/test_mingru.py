@@ -196,6 +196,10 @@ def test_mingru_parallel_equals_own_sequential(student, rng):
     """mingru_parallel gives the same states as the notebook's own mingru_sequential"""
     X, h0, p = draw(rng, 7, 2, 3, 4, lambda h: (1, h))
     sequential = student.mingru_sequential(X, h0, p)
-    if not isinstance(sequential, np.ndarray) or sequential.shape != (7, 2, 4):
-        raise AssertionError("mingru_sequential does not return the states (T, n, h) to compare with")
+    expected = vref.mingru_sequential(X, h0, p)
+    if (not isinstance(sequential, np.ndarray) or sequential.shape != expected.shape
+            or not np.allclose(sequential, expected, rtol=EXACT, atol=0)):
+        # not counted: mingru_sequential's own checks already cost its points, and this check
+        # must not charge a right mingru_parallel for them a second time
+        pytest.skip("mingru_sequential differs from the reference; mingru_parallel is judged by the other checks")
     assert_matches(student.mingru_parallel(X, h0, p), sequential, name="mingru_parallel", rtol=EXACT)
