@@ -1,13 +1,16 @@
 """Class grading: `grucourse grade` against serial plain `nbgrader autograde`, same run, same machine.
 
-1. 40 code submissions of gru_gates (correct, one typical bug each, blank), graded
+1. 40 code submissions of gru_gates (or --assignment; correct, one typical bug each, blank), graded
    a) by `nbgrader autograde` with nbgrader's STOCK preprocessors (a kernel per notebook running
       the visible test cells: the baseline), in a course copy whose nbgrader_config.py is stock;
    b) by `grucourse grade` (sandboxed judge on a Dask LocalCluster, gradebook, autograded/).
    Prints both wall times and the speed-up.
 2. A class of 500 quiz submissions graded by `grucourse grade`: throughput (submissions/minute)
    and the peak RSS of the grading process (the single gradebook writer).
-Prints, never asserts. Usage: python benchmarks/bench_grading.py [--code 40] [--quiz 500] [--skip-baseline]
+Prints, never asserts. Usage:
+python benchmarks/bench_grading.py [--code 40] [--assignment gru_gates] [--quiz 500] [--skip-baseline]
+With --assignment gru_variants the judge also runs the hidden training check (600 Adam steps per
+submission); stock nbgrader only runs the notebook's visible cells, so it does less work.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grucourse.course import Course
+from grucourse.course import CODE_ASSIGNMENTS, Course
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.pipeline.demo import submit_notebook
 from grucourse.pipeline.nbgrader_app import register_assignments
@@ -33,11 +36,11 @@ c.CourseDirectory.course_id = "gru_course"
 """
 
 
-def code_class(course: Course, size: int) -> None:
+def code_class(course: Course, size: int, assignment: str) -> None:
     from grucourse.simulate import PROFILES, make_submission
 
-    for i, profile in enumerate(islice(cycle(["correct", *PROFILES["gru_gates"]]), size)):
-        submit_notebook(course, f"s{i:03d}", "gru_gates", make_submission(course, "gru_gates", profile, f"s{i:03d}"))
+    for i, profile in enumerate(islice(cycle(["correct", *PROFILES[assignment]]), size)):
+        submit_notebook(course, f"s{i:03d}", assignment, make_submission(course, assignment, profile, f"s{i:03d}"))
 
 
 def quiz_class(course: Course, size: int) -> None:
@@ -79,21 +82,21 @@ def grucourse(course: Course, *args: str) -> list[str]:
     return [sys.executable, "-m", "grucourse.cli", "--course", str(course.root), "grade", *args]
 
 
-def bench_code(tmp: Path, size: int, baseline: bool) -> None:
+def bench_code(tmp: Path, size: int, assignment: str, baseline: bool) -> None:
     ours = copy_course(tmp / "ours")
-    register_assignments(ours, ["gru_gates"])  # like generate_assignment for the baseline: not timed
-    code_class(ours, size)
-    ours_s, _ = timed(grucourse(ours, "gru_gates"), ours.root)
-    print(f"grucourse grade:           {size} code submissions in {ours_s:7.1f} s")
+    register_assignments(ours, [assignment])  # like generate_assignment for the baseline: not timed
+    code_class(ours, size, assignment)
+    ours_s, _ = timed(grucourse(ours, assignment), ours.root)
+    print(f"grucourse grade:           {size} {assignment} submissions in {ours_s:7.1f} s")
     if not baseline:
         return
     stock = copy_course(tmp / "stock")
     (stock.root / "nbgrader_config.py").write_text(STOCK_CONFIG.format(root=str(stock.root)))
-    subprocess.run(["nbgrader", "generate_assignment", "gru_gates", "--force", "--log-level=ERROR"],
+    subprocess.run(["nbgrader", "generate_assignment", assignment, "--force", "--log-level=ERROR"],
                    cwd=stock.root, check=True)
-    code_class(stock, size)
-    stock_s, _ = timed(["nbgrader", "autograde", "gru_gates", "--log-level=ERROR"], stock.root)
-    print(f"nbgrader autograde (stock): {size} code submissions in {stock_s:7.1f} s")
+    code_class(stock, size, assignment)
+    stock_s, _ = timed(["nbgrader", "autograde", assignment, "--log-level=ERROR"], stock.root)
+    print(f"nbgrader autograde (stock): {size} {assignment} submissions in {stock_s:7.1f} s")
     print(f"speed-up: {stock_s / ours_s:.1f}x")
 
 
@@ -110,11 +113,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=int, default=40, help="code submissions (default 40)")
     parser.add_argument("--quiz", type=int, default=500, help="quiz submissions (default 500)")
+    parser.add_argument("--assignment", choices=CODE_ASSIGNMENTS, default="gru_gates",
+                        help="code assignment to grade (default gru_gates)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run stock nbgrader autograde")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         if args.code:
-            bench_code(Path(tmp), args.code, not args.skip_baseline)
+            bench_code(Path(tmp), args.code, args.assignment, not args.skip_baseline)
         if args.quiz:
             bench_quiz(Path(tmp), args.quiz)
 
