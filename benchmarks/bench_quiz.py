@@ -1,5 +1,10 @@
 """Quiz grading throughput: 2000 generated submissions graded on 2 processes into the gradebook.
 
+What is timed is `grucourse grade quiz_introduction` (and its alias `grucourse quiz grade`): the
+class pipeline with local worker processes instead of Dask, each result cached and rendered
+into autograded/ for feedback, one gradebook commit; then the same command again, resuming
+with every result cached.
+
 Submissions are right, wrong, malformed (syntax errors, non-literals, unknown keys, deleted answer
 cells, corrupt JSON) and hostile (code that would create a canary file if it ever ran). The
 baseline is stock `nbgrader autograde` (its Execute preprocessor runs every notebook in a
@@ -10,6 +15,7 @@ kernel) on a sample of the harmless submissions, measured in the same run.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -19,14 +25,15 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+from rich.console import Console
 
 from grucourse.course import Course
-from grucourse.quiz.build import write_quiz_sources
-from grucourse.quiz.bulk import grade_quiz_class
+from grucourse.pipeline.course_copy import copy_quiz_course
+from grucourse.pipeline.grading import ClassGrading
+from grucourse.pipeline.submissions import find_submissions
 from grucourse.quiz.grade import current_quiz
 from grucourse.quiz.simulate import make_quiz_submission
 
-REPO = Course.at(Path(__file__).resolve().parents[1])
 ASSIGNMENT = "quiz_introduction"
 KINDS = ("simulated", "simulated", "simulated", "wrong", "malformed", "hostile")
 
@@ -43,14 +50,6 @@ def hostile_sources(canary: Path) -> list[str]:
 
 
 MALFORMED = ["'b", "b", "{'a': 1}", "['a',", "None", "1 +", "'zz'", "print('b')"]
-
-
-def fresh_course(root: Path) -> Course:
-    course = Course.at(root)
-    shutil.copytree(REPO.question_bank, course.question_bank)
-    shutil.copytree(REPO.quizzes, course.quizzes)
-    write_quiz_sources(course)
-    return course
 
 
 def make_class(course: Course, students: int, canary: Path, rng: np.random.Generator) -> dict[str, str]:
@@ -89,6 +88,14 @@ def register(course: Course) -> None:
     generate(course, ASSIGNMENT, course.db_url)
 
 
+def grade_class(course: Course) -> tuple[list, float]:
+    """Results and wall time of one `grucourse grade ASSIGNMENT` run on 2 local processes."""
+    quiet = Console(file=open(os.devnull, "w"))
+    start = time.perf_counter()
+    graded = ClassGrading(course, workers=2, console=quiet).run(find_submissions(course, [ASSIGNMENT]))
+    return [g.result for g in graded], time.perf_counter() - start
+
+
 def stock_nbgrader_seconds(course: Course, students: list[str]) -> float:
     """Wall time of plain `nbgrader autograde` (kernel execution) on `students`' submissions."""
     base = Course.at(course.root.parent / "stock")
@@ -109,22 +116,24 @@ def main() -> int:
     parser.add_argument("--baseline", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-quiz-") as tmp:
-        course = fresh_course(Path(tmp) / "course")
+        course = copy_quiz_course(Path(tmp) / "course")
         canary = Path(tmp) / "canary"
         kinds = make_class(course, args.students, canary, np.random.default_rng(2026))
         register(course)
-        students = sorted(kinds)
-        start = time.perf_counter()
-        results = grade_quiz_class(course, ASSIGNMENT, students, processes=2)
-        ours = time.perf_counter() - start
+        results, ours = grade_class(course)
+        resumed, again = grade_class(course)
         assert not canary.exists(), "hostile answer code was executed"
         assert all(r.score == 0 for r in results if kinds[r.student] in ("wrong", "hostile"))
-        harmless = [s for s in students if kinds[s] in ("simulated", "wrong")][: args.baseline]
+        assert [r.score for r in resumed] == [r.score for r in results]
+        rendered = [r for r in results if not any("is not valid JSON" in p for p in r.problems)]  # no release/ here
+        assert len(list(course.autograded.glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"))) == len(rendered)
+        harmless = [s for s in sorted(kinds) if kinds[s] in ("simulated", "wrong")][: args.baseline]
         stock = stock_nbgrader_seconds(course, harmless)
     per_minute = len(results) * 60 / ours
     stock_per_minute = len(harmless) * 60 / stock
-    print(f"quiz bulk grading: {len(results)} submissions in {ours:.2f} s on 2 processes, gradebook included: "
-          f"{per_minute:.0f} submissions/minute")
+    print(f"grucourse grade {ASSIGNMENT}: {len(results)} submissions in {ours:.2f} s on 2 processes, graded "
+          f"notebooks and gradebook included: {per_minute:.0f} submissions/minute")
+    print(f"the same command again, every result cached: {again:.2f} s")
     print(f"stock nbgrader autograde (Execute): {len(harmless)} submissions in {stock:.2f} s: "
           f"{stock_per_minute:.1f} submissions/minute")
     print(f"speed-up: {per_minute / stock_per_minute:.0f}x; canary file created: no")

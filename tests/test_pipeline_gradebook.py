@@ -59,6 +59,23 @@ def test_a_failing_write_changes_nothing(course):
             gradebook.find_student("dan")
 
 
+@pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader's own add_submission, the reference
+def test_new_submissions_have_the_rows_of_nbgraders_add_submission(course):
+    with Gradebook(course.db_url) as gradebook:
+        gradebook.add_student("ref")
+        gradebook.add_submission(QUIZ, "ref")
+    write_gradebook(course, [result("eve", {})])
+    assert layout(course, "eve") == layout(course, "ref")
+    assert set(grades(course, "eve").values()) == {(0.0, None, False)}
+
+
+def layout(course, student: str) -> list[tuple]:
+    """Per submitted notebook: its name, flag, and the cells holding a grade and a comment."""
+    with Gradebook(course.db_url) as gradebook:
+        return [(nb.name, nb.flagged, sorted(g.name for g in nb.grades), sorted(c.name for c in nb.comments))
+                for nb in gradebook.find_submission(QUIZ, student).notebooks]
+
+
 def grades_template(course) -> list[str]:
     with Gradebook(course.db_url) as gradebook:
         return [c.name for c in gradebook.find_notebook(QUIZ, QUIZ).grade_cells]

@@ -1,4 +1,8 @@
-"""A quiz class graded in a process pool into the real nbgrader gradebook, and its item analysis."""
+"""A quiz class graded in local processes into the real nbgrader gradebook, and its item analysis.
+
+`grucourse grade <quiz>` and `grucourse quiz grade <quiz>` run the same class pipeline as code
+assignments (resume cache, graded notebooks, single gradebook writer) without a Dask cluster.
+"""
 from __future__ import annotations
 
 import csv
@@ -10,14 +14,23 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grucourse.course import Course
-from grucourse.quiz.bulk import grade_quiz_class
-from grucourse.quiz.gradebook_bulk import store_quiz_results
+from grucourse.pipeline.course_copy import copy_quiz_course
+from grucourse.pipeline.gradebook import write_gradebook
+from grucourse.pipeline.grading import ClassGrading
+from grucourse.pipeline.submissions import locate
+from grucourse.quiz.grade import current_quiz
 from grucourse.quiz.item_analysis import analyse_gradebook, item_statistics
 from grucourse.quiz.simulate import make_quiz_submission
 from grucourse.release import generate
-from test_quiz_fixtures import copy_quiz_course
+from grucourse.results import SubmissionResult
 
 QUIZ = "quiz_lstm_vs_gru"
+UNREADABLE = f"st002/{QUIZ}/{QUIZ}.ipynb is not UTF-8 text"
+
+
+def grade_class(course: Course, students: list[str]) -> list[SubmissionResult]:
+    """What `grucourse grade` does for these students' submissions, on 2 local processes."""
+    return [g.result for g in ClassGrading(course, workers=2).run([locate(course, s, QUIZ) for s in students])]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +54,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Course, list
         else:
             nbformat.write(nb, path)
     generate(course, QUIZ, course.db_url)  # nbgrader records the quiz's cells in the gradebook
-    results = grade_quiz_class(course, QUIZ, students, processes=2)
+    results = grade_class(course, students)
     return course, results, canary
 
 
@@ -51,8 +64,7 @@ def test_gradebook_holds_the_scores_and_nothing_ran(graded_class) -> None:
     assert not canary.exists()
     by_student = {r.student: r for r in results}
     assert by_student["st001"].score == 0
-    assert by_student["st002"].score == 0 and "st002" in by_student["st002"].problems[0]
-    assert "not a readable notebook" in by_student["st002"].problems[0]
+    assert by_student["st002"].score == 0 and UNREADABLE in by_student["st002"].problems[0]
     assert 0 < sum(r.score for r in results) < sum(r.max_score for r in results)
     with Gradebook(course.db_url) as gradebook:
         for result in results:
@@ -69,7 +81,7 @@ def test_storing_again_keeps_manual_scores(graded_class) -> None:
         grade = gradebook.find_grade(question, QUIZ, QUIZ, results[-1].student)
         grade.manual_score = 0.5
         gradebook.db.commit()
-    store_quiz_results(course, QUIZ, results)
+    write_gradebook(course, results)
     with Gradebook(course.db_url) as gradebook:
         grade = gradebook.find_grade(question, QUIZ, QUIZ, results[-1].student)
         assert grade.manual_score == 0.5 and grade.needs_manual_grade
@@ -82,9 +94,11 @@ def test_storing_again_keeps_manual_scores(graded_class) -> None:
 def test_item_analysis_from_the_gradebook(graded_class, tmp_path: Path) -> None:
     course, results, _ = graded_class
     analysis = analyse_gradebook(course, QUIZ, tmp_path / "report")
-    assert [item.question for item in analysis.items] == list(results[0].cells)
+    in_quiz_order = [q.id for q in current_quiz(course, QUIZ).questions]
+    assert sorted(in_quiz_order) == sorted(results[0].cells)
+    assert [item.question for item in analysis.items] == in_quiz_order
     rows = list(csv.DictReader(analysis.csv.open()))
-    assert [row["question"] for row in rows] == list(results[0].cells)
+    assert [row["question"] for row in rows] == in_quiz_order
     for item, row in zip(analysis.items, rows):
         right = [r.cells[item.question].score == r.cells[item.question].max_score for r in results]
         assert item.students == len(results) == 60
@@ -124,9 +138,74 @@ def test_cli_grade_then_analyse(graded_class, tmp_path: Path) -> None:
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert f"{len(results)} submissions of {QUIZ} graded" in run.stdout
-    assert "st002: " in run.stderr and "not a readable notebook" in run.stderr
+    assert f"st002: {UNREADABLE}" in run.stderr
     run = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(course.root), "quiz", "analyse",
                           QUIZ, "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "60 students" in run.stdout
     assert (tmp_path / "item_analysis.csv").is_file() and (tmp_path / "item_analysis.png").is_file()
+
+
+@pytest.fixture
+def small_class(tmp_path: Path) -> Course:
+    course = copy_quiz_course(tmp_path / "course")
+    rng = np.random.default_rng(11)
+    for i, student in enumerate(["ann", "bob", "cat", "dan"]):
+        path = course.submission(student, QUIZ)
+        path.parent.mkdir(parents=True)
+        nbformat.write(make_quiz_submission(course, QUIZ, student, rng, accuracy=i / 3), path)
+    return course
+
+
+def no_dask(*args, **kwargs):
+    raise AssertionError("quizzes execute nothing: grading them must not start a Dask cluster")
+
+
+@pytest.mark.slow
+def test_grade_command_takes_the_local_path_and_resumes(small_class: Course, monkeypatch, capsys) -> None:
+    from grucourse.cli import main
+    from grucourse.pipeline import cluster
+    from grucourse.quiz.grade import grade_quiz_notebook
+
+    monkeypatch.setattr(cluster, "dask_client", no_dask)
+    course, root = small_class, str(small_class.root)
+    assert main(["--course", root, "grade", QUIZ, "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "grading" in out and "4/4" in out, "the progress bar counts the quiz submissions"
+    with Gradebook(course.db_url) as gradebook:
+        stored = {s.student_id: s.score for s in gradebook.assignment_submissions(QUIZ)}
+    expected = {s: grade_quiz_notebook(course, s, QUIZ, nbformat.read(course.submission(s, QUIZ), as_version=4)).score
+                for s in stored}
+    assert stored == pytest.approx(expected) and len(set(stored.values())) > 1
+
+    graded = nbformat.read(course.autograded_notebook("dan", QUIZ), as_version=4)
+    answers = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert answers and all("Explanation:" in c.outputs[0].text for c in answers)  # what feedback shows
+
+    cache = course.judge_cache / QUIZ
+    stamps = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert len(stamps) == 4
+    blank = nbformat.read(course.source_notebook(QUIZ), as_version=4)
+    nbformat.write(blank, course.submission("dan", QUIZ))
+    assert main(["--course", root, "quiz", "grade", QUIZ]) == 0  # the alias runs the same pipeline
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert {name for name in stamps if after[name] != stamps[name]} == {"dan.json"}
+    with Gradebook(course.db_url) as gradebook:
+        assert gradebook.find_submission(QUIZ, "dan").score == 0
+    assert main(["--course", root, "grade", QUIZ, "--force"]) == 0
+    forced = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert all(forced[name] != after[name] for name in after)
+
+
+@pytest.mark.slow
+def test_an_invalid_bank_stops_grading_before_the_gradebook(small_class: Course, capsys) -> None:
+    from grucourse.cli import main
+
+    bank = small_class.question_bank / "lstm_vs_gru.yaml"
+    bank.write_text(bank.read_text().replace("type: multiple", "type: several", 1))
+    assert main(["--course", str(small_class.root), "grade", QUIZ]) == 1
+    out = capsys.readouterr().out
+    assert "grading stopped, the gradebook is unchanged" in out and "several" in out
+    assert not small_class.judge_cache.exists() and not small_class.autograded.exists()
+    with Gradebook(small_class.db_url) as gradebook:
+        assert gradebook.assignments == []

@@ -1,11 +1,20 @@
-"""`grucourse grade`: grade every submission in parallel on Dask and fill nbgrader's gradebook."""
+"""`grucourse grade`: grade every submission in parallel (code on Dask, quizzes in local processes)
+and fill nbgrader's gradebook."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from grucourse.course import Course
+    from grucourse.pipeline.grading import Graded
+    from grucourse.pipeline.submissions import Submission
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("grade", help="grade all submissions (Dask), write the gradebook")
+    parser = subparsers.add_parser("grade", help="grade all submissions (code on Dask, quizzes in local processes), write the gradebook")
     parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                         help="assignments to grade (default: every assignment with submissions)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
@@ -18,8 +27,6 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grucourse.course import Course
-    from grucourse.judge.grade import GradingSetupError
-    from grucourse.pipeline.grading import ClassGrading
     from grucourse.pipeline.submissions import find_submissions, submitted_assignments
     from grucourse.pipeline.summary import print_summary
 
@@ -29,11 +36,22 @@ def run(args: argparse.Namespace) -> int:
     if not submissions:
         console.print(f"no submissions under {course.submitted}")
         return 1
-    grading = ClassGrading(course, force=args.force, scheduler=args.scheduler, workers=args.workers, console=console)
-    try:
-        graded = grading.run(submissions)
-    except GradingSetupError as exc:
-        console.print(f"grading stopped, the gradebook is unchanged: {exc}", markup=False)
+    graded = grade_submissions(course, submissions, console, force=args.force, scheduler=args.scheduler,
+                               workers=args.workers)
+    if graded is None:
         return 1
     print_summary(graded, console)
     return 0
+
+
+def grade_submissions(course: Course, submissions: list[Submission], console: Console, **options) -> list[Graded] | None:
+    """One class grading run (ClassGrading options: force, scheduler, workers); None, said on
+    `console`, when the instructor's files stopped it before the gradebook was written."""
+    from grucourse.judge.grade import GradingSetupError
+    from grucourse.pipeline.grading import ClassGrading
+
+    try:
+        return ClassGrading(course, console=console, **options).run(submissions)
+    except GradingSetupError as exc:
+        console.print(f"grading stopped, the gradebook is unchanged: {exc}", markup=False)
+        return None

@@ -18,10 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift"), required=True)
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(func=export_bank)
-    grade = actions.add_parser("grade", help="fast path: grade every submitted/<student>/<quiz> into the gradebook "
-                               "(2 processes, one commit; the assignment must have been built)")
+    grade = actions.add_parser("grade", help="grade every submitted/<student>/<quiz> into the gradebook, "
+                               "as `grucourse grade <quiz>` does (local processes, resumable, one commit)")
     grade.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
-    grade.add_argument("--processes", type=int, default=2)
+    grade.add_argument("--processes", type=int, metavar="N", help="worker processes (default: one per core)")
+    grade.add_argument("--force", action="store_true", help="regrade even submissions with a fresh cached result")
     grade.set_defaults(func=grade_quiz)
     analyse = actions.add_parser("analyse", help="item analysis of a graded quiz from the nbgrader gradebook")
     analyse.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
@@ -68,11 +69,17 @@ def export_bank(args: argparse.Namespace) -> int:
 
 
 def grade_quiz(args: argparse.Namespace) -> int:
-    from grucourse.quiz.bulk import grade_quiz_class
+    from rich.console import Console
+
+    from grucourse.commands.grade import grade_submissions
+    from grucourse.pipeline.submissions import find_submissions
 
     course = Course.at(args.course)
-    students = sorted(p.parent.parent.name for p in course.submitted.glob(f"*/{args.assignment}/{args.assignment}.ipynb"))
-    results = grade_quiz_class(course, args.assignment, students, processes=args.processes)
+    graded = grade_submissions(course, find_submissions(course, [args.assignment]), Console(stderr=True),
+                               force=args.force, workers=args.processes)
+    if graded is None:
+        return 1
+    results = [g.result for g in graded]
     for result in results:
         for problem in result.problems:
             print(f"{result.student}: {problem}", file=sys.stderr)

@@ -8,6 +8,7 @@ import grucourse
 from grucourse.course import Course
 
 COURSE_FILES = ("source", "release", "grading_tests", "question_bank", "quizzes", "nbgrader_config.py")
+QUIZ_FILES = ("question_bank", "quizzes")
 
 
 def repository_root() -> Path:
@@ -15,14 +16,24 @@ def repository_root() -> Path:
     return Path(grucourse.__file__).resolve().parent.parent
 
 
-def copy_course(dest: Path, origin: Path | None = None) -> Course:
-    """Copy the course files of `origin` (default: this repository) into `dest`; nothing else."""
+def copy_course(dest: Path, origin: Path | None = None, names: tuple[str, ...] = COURSE_FILES) -> Course:
+    """Copy the course files `names` of `origin` (default: this repository) into `dest`; nothing else."""
     origin = origin or repository_root()
     dest.mkdir(parents=True, exist_ok=True)
-    for name in COURSE_FILES:
+    for name in names:
         src = origin / name
         if src.is_dir():
             shutil.copytree(src, dest / name, dirs_exist_ok=True)
         elif src.is_file():
             shutil.copy2(src, dest / name)
     return Course.at(dest)
+
+
+def copy_quiz_course(dest: Path, origin: Path | None = None) -> Course:
+    """A course holding only the question bank and quiz definitions, with the quiz sources built
+    from them: what quiz tests and benchmarks need, without the code assignments."""
+    from grucourse.quiz.build import write_quiz_sources
+
+    course = copy_course(dest, origin, QUIZ_FILES)
+    write_quiz_sources(course)
+    return course

@@ -5,19 +5,22 @@ while writing leaves the gradebook as it was.
 It stores what nbgrader's SaveAutoGrades stores (auto_score per autograded cell; a cell with a
 manual score is flagged for review) without running the Autograde converter per notebook,
 which opens the database once per preprocessor and commits once per cell: too slow for quiz
-classes (measurements in docs/architecture.md, "Writing the gradebook").
+classes (measurements in docs/architecture.md, "Writing the gradebook"). Rows are written with
+SQLAlchemy's bulk INSERT and UPDATE (one executemany per table and assignment) rather than as
+ORM objects, which costs seconds for a 2000-student quiz class.
 """
 from __future__ import annotations
 
-import warnings
-from itertools import groupby
+from collections import defaultdict
+from datetime import datetime
 from typing import Iterable
 
 from nbgrader.api import (
-    Assignment, Comment, Grade, Gradebook, Student, SubmittedAssignment, SubmittedNotebook,
+    Assignment, Comment, Grade, GradeCell, Gradebook, Student, SubmittedAssignment, SubmittedNotebook, new_uuid,
 )
 from nbgrader.coursedir import CourseDirectory
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from grucourse.course import Course
 from grucourse.results import SubmissionResult
@@ -25,48 +28,66 @@ from grucourse.results import SubmissionResult
 
 def write_gradebook(course: Course, results: Iterable[SubmissionResult]) -> None:
     """Store (or overwrite) the automatic scores of every result; manual scores are kept."""
+    by_assignment: dict[str, dict[str, SubmissionResult]] = defaultdict(dict)
+    for result in results:
+        by_assignment[result.assignment][result.student] = result
     coursedir = CourseDirectory(root=str(course.root))
     with Gradebook(course.db_url) as gradebook:
         db = gradebook.db
-        students = {s.id: s for s in db.query(Student)}
-        for name, group in groupby(sorted(results, key=lambda r: r.assignment), key=lambda r: r.assignment):
+        for name, by_student in sorted(by_assignment.items()):
             assignment = gradebook.find_assignment(name)
-            autograded = {c.id: c for nb in assignment.notebooks for c in nb.grade_cells if c.cell_type == "code"}
-            submissions = _submissions(db, assignment)
-            for result in group:
-                student = students.get(result.student) or students.setdefault(result.student, Student(id=result.student))
-                submission = submissions.get(result.student) or _new_submission(db, assignment, student)
-                timestamp = coursedir.get_existing_timestamp(
-                    str(course.submission(result.student, result.assignment).parent))
-                if timestamp:
-                    submission.timestamp = timestamp
-                for grade in (g for nb in submission.notebooks for g in nb.grades if g.cell_id in autograded):
-                    cell = result.cells.get(autograded[grade.cell_id].name)
-                    grade.auto_score = min(cell.score, cell.max_score) if cell else 0.0  # 0: deleted or unreadable
-                    grade.needs_manual_grade = grade.manual_score is not None
+            stamps = {student: coursedir.get_existing_timestamp(str(course.submission(student, name).parent))
+                      for student in by_student}
+            _add_submissions(db, assignment, stamps)
+            _set_auto_scores(db, assignment, by_student)
         db.commit()
 
 
-def _submissions(db: Session, assignment: Assignment) -> dict[str, SubmittedAssignment]:
-    """Existing submissions of an assignment with their grades, in three queries instead of one per grade."""
-    query = (db.query(SubmittedAssignment).filter_by(assignment_id=assignment.id)
-             .options(selectinload(SubmittedAssignment.notebooks).selectinload(SubmittedNotebook.grades)))
-    return {s.student_id: s for s in query}
+def _add_submissions(db: Session, assignment: Assignment, stamps: dict[str, datetime | None]) -> None:
+    """Create missing students and submissions as nbgrader's Gradebook.add_submission does (a Grade
+    per grade and task cell, a Comment per solution and task cell), without its commit; record
+    each submission's timestamp.txt, as `nbgrader autograde` does."""
+    existing = dict(db.execute(select(SubmittedAssignment.student_id, SubmittedAssignment.id)
+                               .where(SubmittedAssignment.assignment_id == assignment.id)).all())
+    stamped = [{"id": existing[s], "timestamp": t} for s, t in stamps.items() if s in existing and t]
+    if stamped:
+        db.execute(update(SubmittedAssignment), stamped)
+    new = [s for s in stamps if s not in existing]
+    if not new:
+        return
+    students = set(db.scalars(select(Student.id)))
+    if missing := [{"id": s} for s in new if s not in students]:
+        db.execute(insert(Student), missing)
+    submissions = [{"id": new_uuid(), "assignment_id": assignment.id, "student_id": s, "timestamp": stamps[s]}
+                   for s in new]
+    notebooks = [{"id": new_uuid(), "assignment_id": sub["id"], "notebook": nb}
+                 for sub in submissions for nb in assignment.notebooks]
+    grades = [{"notebook_id": n["id"], "cell_id": cell.id}
+              for n in notebooks for cell in [*n["notebook"].grade_cells, *n["notebook"].task_cells]]
+    comments = [{"notebook_id": n["id"], "cell_id": cell.id}
+                for n in notebooks for cell in [*n["notebook"].solution_cells, *n["notebook"].task_cells]]
+    db.execute(insert(SubmittedAssignment), submissions)
+    db.execute(insert(SubmittedNotebook), [{"id": n["id"], "assignment_id": n["assignment_id"],
+                                          "notebook_id": n["notebook"].id} for n in notebooks])
+    for model, rows in ((Grade, grades), (Comment, comments)):
+        if rows:
+            db.execute(insert(model), rows)
 
 
-def _new_submission(db: Session, assignment: Assignment, student: Student) -> SubmittedAssignment:
-    """nbgrader's Gradebook.add_submission without its commit: the whole run is one transaction."""
-    submission = SubmittedAssignment(assignment=assignment, student=student)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not in session.*")  # objects join the session below
-        for notebook in assignment.notebooks:
-            submitted = SubmittedNotebook(notebook=notebook, assignment=submission)
-            for cell in notebook.grade_cells:
-                Grade(cell_id=cell.id, notebook=submitted)
-            for cell in notebook.solution_cells:
-                Comment(cell_id=cell.id, notebook=submitted)
-            for cell in notebook.task_cells:
-                Comment(cell_id=cell.id, notebook=submitted)
-                Grade(cell_id=cell.id, notebook=submitted)
-    db.add(submission)
-    return submission
+def _set_auto_scores(db: Session, assignment: Assignment, by_student: dict[str, SubmissionResult]) -> None:
+    """auto_score of every autograded (code) cell from the results, keyed by the cell's grade_id."""
+    rows = db.execute(
+        select(Grade.id, SubmittedAssignment.student_id, GradeCell.name, GradeCell.max_score, Grade.manual_score)
+        .join(GradeCell, Grade.cell_id == GradeCell.id)
+        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .where(SubmittedAssignment.assignment_id == assignment.id, GradeCell.cell_type == "code"))
+    scores = []
+    for grade_id, student, name, max_score, manual_score in rows:
+        if student in by_student:
+            cell = by_student[student].cells.get(name)
+            scores.append({"id": grade_id,
+                           "auto_score": min(cell.score, max_score) if cell else 0.0,  # 0: deleted or unreadable
+                           "needs_manual_grade": manual_score is not None})
+    if scores:
+        db.execute(update(Grade), scores)

@@ -1,21 +1,24 @@
-"""Grading a whole class: judge on Dask, cache every result, then write nbgrader's files once.
+"""Grading a whole class: judge in parallel, cache every result, then write nbgrader's files once.
 
-Judging is the expensive, parallel part and happens on Dask workers; everything that writes
-shared state happens in this one process: each result is cached and its graded notebook
-(`autograded/`) written as it arrives, and the gradebook is written at the end in one
-transaction. A run killed half-way is resumed by running it again.
+Judging is the expensive, parallel part: code submissions run on Dask workers, quizzes (graded
+from literal answers, nothing executed) in local processes, where they need no cluster.
+Everything that writes shared state happens in this one process: each result is cached and its
+graded notebook (`autograded/`) written as it arrives, and the gradebook is written at the end
+in one transaction. A run killed half-way is resumed by running it again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 from rich.console import Console
 
-from grucourse.course import Course
+from grucourse.course import Course, is_quiz
 from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.pipeline.cache import ResultCache
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
+from grucourse.pipeline.progress import GradingProgress, grading_progress
 from grucourse.pipeline.submissions import Submission
 from grucourse.judge.grade import GradingSetupError, fingerprint
 from grucourse.pipeline.work import failed, judge_submission
@@ -43,7 +46,7 @@ class ClassGrading:
 
     def run(self, submissions: list[Submission]) -> list[Graded]:
         known, todo = self.plan(submissions)
-        graded = self.judge_on_dask(todo) if todo else []
+        graded = self.judge(todo) if todo else []
         for g in known:
             self.render(g)
         graded += known
@@ -64,7 +67,7 @@ class ClassGrading:
             save_autograded(self.course, g.result, text)
 
     def plan(self, submissions: list[Submission]) -> tuple[list[Graded], list[Submission]]:
-        """Split into results known already (fresh cache, nothing to grade) and work for Dask."""
+        """Split into results known already (fresh cache, nothing to grade) and work for the workers."""
         cache = ResultCache(self.course)
         known: list[Graded] = []
         todo: list[Submission] = []
@@ -72,45 +75,83 @@ class ClassGrading:
             if sub.notebook is None:
                 known.append(Graded(sub, failed(sub.student, sub.assignment, *sub.problems)))
                 continue
-            cached = None if self.force else cache.fresh(
-                sub.assignment, sub.student, fingerprint(self.course, sub.assignment, sub.notebook))
+            cached = None
+            if not self.force and cache.path(sub.assignment, sub.student).is_file():  # else no hash to compare
+                cached = cache.fresh(sub.assignment, sub.student, fingerprint(self.course, sub.assignment, sub.notebook))
             if cached is None:
                 todo.append(sub)
             else:
                 known.append(Graded(sub, cached, reused=True))
         return known, todo
 
-    def judge_on_dask(self, todo: list[Submission]) -> list[Graded]:
-        """Submit one task per submission; cache each result the moment it comes back."""
+    def judge(self, todo: list[Submission]) -> list[Graded]:
+        """Code on Dask, then quizzes in local processes, under one progress bar."""
+        code = [sub for sub in todo if not is_quiz(sub.assignment)]
+        quizzes = [sub for sub in todo if is_quiz(sub.assignment)]
+        check_quizzes(self.course, sorted({sub.assignment for sub in quizzes}))
+        with grading_progress(len(todo), self.console) as bar:
+            graded = self.judge_on_dask(code, bar) if code else []
+            return graded + (self.judge_locally(quizzes, bar) if quizzes else [])
+
+    def judge_on_dask(self, todo: list[Submission], bar: GradingProgress) -> list[Graded]:
+        """One Dask task per submission on the cluster (`--scheduler`) or a local one."""
         from distributed import as_completed
 
         from grucourse.pipeline.cluster import dask_client
-        from grucourse.pipeline.progress import grading_progress
 
+        with dask_client(self.scheduler, self.workers) as client:
+            futures = {client.submit(judge_submission, *self.task(sub), pure=False): sub for sub in todo}
+            return self.collect(futures, as_completed(futures), bar)
+
+    def judge_locally(self, todo: list[Submission], bar: GradingProgress) -> list[Graded]:
+        """The same task in local processes: nothing is executed, so no worker needs a sandbox."""
+        from concurrent.futures import as_completed
+
+        from grucourse.pipeline.local import local_pool
+
+        with local_pool(self.workers) as pool:
+            futures = {pool.submit(judge_submission, *self.task(sub)): sub for sub in todo}
+            return self.collect(futures, as_completed(futures), bar)
+
+    def task(self, sub: Submission) -> tuple[str, str, str, str]:
+        """Arguments of `work.judge_submission`: plain strings, so any worker can take them."""
+        return str(self.course.root), sub.student, sub.assignment, str(sub.notebook)
+
+    def collect(self, futures: dict[Any, Submission], done: Iterable[Any], bar: GradingProgress) -> list[Graded]:
+        """Cache each result and write its graded notebook the moment it comes back (`futures` and
+        `done` are Dask's or concurrent.futures', which answer `result()` alike)."""
         cache = ResultCache(self.course)
         graded: list[Graded] = []
-        with dask_client(self.scheduler, self.workers) as client, grading_progress(len(todo), self.console) as bar:
-            futures = {
-                client.submit(judge_submission, str(self.course.root), sub.student, sub.assignment,
-                              str(sub.notebook), pure=False): sub
-                for sub in todo
-            }
-            for future in as_completed(futures):
-                sub = futures[future]
-                try:
-                    result_json, graded_notebook = future.result()
-                    result = SubmissionResult.from_json(result_json)
-                except GradingSetupError:
-                    raise  # the instructor's files are wrong: stop before the gradebook is touched
-                except Exception as exc:  # a lost worker costs this submission, not the batch
-                    result = failed(sub.student, sub.assignment,
-                                    f"{sub.student}: {sub.notebook}: worker failed: {type(exc).__name__}: {exc}")
-                    graded_notebook = render_autograded(self.course, sub.notebook, result)
-                if result.fingerprint:
-                    cache.store(result)
-                if graded_notebook is not None:
-                    save_autograded(self.course, result, graded_notebook)  # after the cache entry
-                graded.append(Graded(sub, result))
-                bar.advance(failed=bool(result.problems))
+        for future in done:
+            sub = futures[future]
+            try:
+                result_json, graded_notebook = future.result()
+                result = SubmissionResult.from_json(result_json)
+            except GradingSetupError:
+                raise  # the instructor's files are wrong: stop before the gradebook is touched
+            except Exception as exc:  # a lost worker costs this submission, not the batch
+                result = failed(sub.student, sub.assignment,
+                                f"{sub.student}: {sub.notebook}: worker failed: {type(exc).__name__}: {exc}")
+                graded_notebook = render_autograded(self.course, sub.notebook, result)
+            if result.fingerprint:
+                cache.store(result)
+            if graded_notebook is not None:
+                save_autograded(self.course, result, graded_notebook)  # after the cache entry
+            graded.append(Graded(sub, result))
+            bar.advance(failed=bool(result.problems))
         return graded
 
+
+def check_quizzes(course: Course, assignments: list[str]) -> None:
+    """An invalid bank or a missing quiz definition stops the run, as broken hidden tests do:
+    graded against it, every student would get zero."""
+    from grucourse.quiz.errors import InvalidBank
+    from grucourse.quiz.grade import current_quiz
+
+    for assignment in assignments:
+        try:
+            current_quiz(course, assignment)
+        except InvalidBank as exc:
+            raise GradingSetupError(f"{assignment}: {exc}") from None
+        except KeyError as exc:  # no quizzes/<assignment>.yaml
+            raise GradingSetupError(exc.args[0]) from None
