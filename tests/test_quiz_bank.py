@@ -48,6 +48,7 @@ def test_repository_bank_is_valid_and_large_enough() -> None:
         mine = [q for q in questions if Path(q.file).stem == stem]
         assert len(mine) >= 12
         assert {q.type for q in mine} == {"single", "multiple", "true_false", "numeric"}
+    assert {q.scoring for q in questions if q.type == "multiple"} == {"all_or_nothing", "partial"}
     assert {q.name: len(q.questions) for q in quizzes} == {"quiz_introduction": 4, "quiz_lstm_vs_gru": 3}
 
 
@@ -59,6 +60,9 @@ def test_parameter_count_keys_match_the_spec_formulas_and_torch() -> None:
     assert questions["gru_param_count"].answer == 3 * h * (d + h + 1)
     assert questions["lstm_param_count"].answer == 4 * h * (d + h + 1)
     assert questions["torch_gru_param_count"].answer == sum(p.numel() for p in torch.nn.GRU(d, h).parameters())
+
+
+MULTIPLE = GOOD.replace("type: single", "type: multiple").replace("answer: b\n", "answer: [b]\n  scoring: partial\n")
 
 
 def bad_course(tmp_path: Path, text: str, other: str | None = None) -> Course:
@@ -87,6 +91,11 @@ MISTAKES = [
     ("params not numbers", edit(GOOD, "d: [1, 2]", "d: [1, x]"), 19, "second_q", "params.values.d.1"),
     ("duplicate key", edit(GOOD, "  points: 1\n", "  points: 1\n  points: 3\n"), 10, "first_q", "'points' appears twice"),
     ("yaml syntax", edit(GOOD, "    b: two\n", "    b: [two\n"), 7, "first_q", "YAML syntax error"),
+    ("scoring not multiple", edit(GOOD, "  points: 1\n", "  points: 1\n  scoring: partial\n"), 1, "first_q",
+     "only multiple questions may have scoring"),
+    ("tolerance not numeric", edit(GOOD, "  points: 1\n", "  points: 1\n  tolerance: 0\n"), 1, "first_q",
+     "only numeric questions may have tolerance or params"),
+    ("unknown scoring", edit(MULTIPLE, "  scoring: partial\n", "  scoring: most\n"), 8, "first_q", "scoring: 'most'"),
 ]
 
 
@@ -102,6 +111,15 @@ def test_validator_names_file_line_and_question(tmp_path: Path, text: str, line:
 
 def test_good_bank_has_no_errors(tmp_path: Path) -> None:
     assert validate_all(bad_course(tmp_path, GOOD))[2] == []
+
+
+def test_scoring_defaults_to_all_or_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    questions, _, errors = validate_all(bad_course(tmp_path / "a", MULTIPLE))
+    assert errors == [] and questions[0].scoring == "partial"
+    (tmp_path / "b").mkdir()
+    plain = MULTIPLE.replace("  scoring: partial\n", "")
+    assert validate_all(bad_course(tmp_path / "b", plain))[0][0].scoring == "all_or_nothing"
 
 
 def test_duplicate_id_across_files_names_both_places(tmp_path: Path) -> None:

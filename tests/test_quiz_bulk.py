@@ -100,9 +100,9 @@ def test_item_analysis_from_the_gradebook(graded_class, tmp_path: Path) -> None:
     rows = list(csv.DictReader(analysis.csv.open()))
     assert [row["question"] for row in rows] == in_quiz_order
     for item, row in zip(analysis.items, rows):
-        right = [r.cells[item.question].score == r.cells[item.question].max_score for r in results]
+        earned = [r.cells[item.question].score / r.cells[item.question].max_score for r in results]
         assert item.students == len(results) == 60
-        assert item.difficulty == pytest.approx(np.mean(right)) == pytest.approx(float(row["difficulty"]), abs=1e-4)
+        assert item.difficulty == pytest.approx(np.mean(earned)) == pytest.approx(float(row["difficulty"]), abs=1e-4)
         assert item.discrimination > 0.2, "accuracy rises with the student number: items must discriminate"
     assert analysis.png.stat().st_size > 10_000 and analysis.png.read_bytes()[:4] == b"\x89PNG"
 

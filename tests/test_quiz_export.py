@@ -1,6 +1,7 @@
 """Exports round-trip: parsing each format back gives the bank's questions and keys."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from grucourse.quiz.bank import load_bank
+from grucourse.quiz.checks import check_answer
 from grucourse.quiz.export import export_text
 from test_quiz_fixtures import REPO
 
@@ -110,6 +112,44 @@ def test_gift_round_trip() -> None:
                 correct = frozenset(unescape(o[1:]) for o in options if o.startswith("="))
                 back.append((qid, prompt, "single", (correct, frozenset(unescape(o[1:]) for o in options))))
     assert back == expected()
+
+
+def moodle_weights() -> dict[str, dict[str, float]]:
+    """Per multiple-answer question of the Moodle XML export: choice text -> grade in %."""
+    root = ET.fromstring(export_text(REPO, "moodle").encode())
+    return {node.findtext("name/text"): {words(a.findtext("text")): float(a.get("fraction")) for a in node.findall("answer")}
+            for node in root.iter("question") if node.get("type") == "multichoice" and node.findtext("single") == "false"}
+
+
+def gift_weights() -> dict[str, dict[str, float]]:
+    """The same read from the GIFT export's ~%weight% options."""
+    found = {}
+    for block in export_text(REPO, "gift").strip().split("\n\n"):
+        match = re.fullmatch(r"::(\w+)::.*? \{(.*)\}", block, flags=re.DOTALL)
+        options = [re.fullmatch(r"~%(-?[\d.]+)%(.*)", o, flags=re.DOTALL)
+                   for o in match.group(2).split("####")[0].strip().split("\n\t")] if match else []
+        if options and all(options):
+            found[match.group(1)] = {unescape(m.group(2)): float(m.group(1)) for m in options}
+    return found
+
+
+@pytest.mark.parametrize("read_back", [moodle_weights, gift_weights], ids=["moodle", "gift"])
+def test_exported_weights_grade_like_the_course(read_back) -> None:
+    """Moodle sums the weights of the picked choices and counts a negative total as zero."""
+    exported = read_back()
+    multiple = [q for q in load_bank(REPO) if q.type == "multiple"]
+    assert sorted(exported) == sorted(q.id for q in multiple)
+    for question in multiple:
+        weights = exported[question.id]
+        keys = list(question.choices)
+        for size in range(len(keys) + 1):
+            for picks in itertools.combinations(keys, size):
+                moodle = min(1.0, max(0.0, sum(weights[words(question.choices[k])] for k in picks) / 100))
+                ours = check_answer(question, list(picks), question.answer)[0]
+                if question.scoring == "partial" or set(picks) - set(question.answer) or ours == 1:
+                    assert moodle == pytest.approx(ours, abs=1e-6), (question.id, picks)
+                else:  # all_or_nothing: core Moodle still gives the shares of the right picks made
+                    assert ours == 0 and moodle < 1, (question.id, picks)
 
 
 @pytest.mark.slow

@@ -151,11 +151,12 @@ def test_single_choice_normalisation(quiz_course: Course, given: str, ok: bool) 
 
 def test_normalisation_of_multiple_true_false_and_numeric() -> None:
     bank = {q.id: q for q in load_bank(REPO)}
-    multiple, tf, numeric = bank["lstm_gate_names"], bank["gru_no_output_gate"], bank["gru_lstm_param_ratio"]
-    assert check_answer(multiple, ["C", " a", "b"], multiple.answer)[0]
-    assert check_answer(multiple, "a, b, c", multiple.answer)[0]
-    assert not check_answer(multiple, ["a", "b"], multiple.answer)[0]
-    assert not check_answer(multiple, ["a", "b", "c", "d"], multiple.answer)[0]
+    multiple, tf, numeric = bank["chung_tasks"], bank["gru_no_output_gate"], bank["gru_lstm_param_ratio"]
+    assert multiple.scoring == "all_or_nothing" and multiple.answer == ["a", "b"]
+    assert check_answer(multiple, ["B", " a"], multiple.answer)[0] == 1
+    assert check_answer(multiple, "a, b", multiple.answer)[0] == 1
+    assert not check_answer(multiple, ["a"], multiple.answer)[0]
+    assert not check_answer(multiple, ["a", "b", "c"], multiple.answer)[0]
     assert check_answer(tf, "true", True)[0] and check_answer(tf, True, True)[0]
     assert not check_answer(tf, 1, True)[0] and not check_answer(tf, False, True)[0]
     assert check_answer(numeric, 0.7504, 0.75)[0] and check_answer(numeric, "0.75", 0.75)[0]

@@ -1,4 +1,12 @@
-"""Compares one normalised answer with the key: "B", " b ", ["c", "a"], "true", 0.250001 ..."""
+"""Compares one normalised answer with the key: "B", " b ", ["c", "a"], "true", 0.250001 ...
+
+A verdict is the share of the question's points earned: 1 or 0, except for a multiple-answer
+question with `scoring: partial`, which earns (right picks - wrong picks) / right choices, at
+least 0. That is the Open University's multiple-response rule for Moodle (qtype_oumultiresponse:
+"1/n for each correct choice, and loses 1/n for each incorrect choice") and what Moodle's own
+multiple-answer question gives with +100/n % per right and -100/n % per wrong choice, a negative
+total counting as zero (https://docs.moodle.org/en/Multiple_Choice_question_type).
+"""
 from __future__ import annotations
 
 import math
@@ -7,13 +15,13 @@ from typing import Any
 
 from grucourse.quiz.model import Question
 
-Verdict = tuple[bool, str]
+Verdict = tuple[float, str]
 
 
 def check_answer(question: Question, given: Any, expected: Any) -> Verdict:
-    """(correct?, what the student is told about their value) for one question."""
+    """(share of the points earned, 0 to 1; what the student is told about their value) for one question."""
     if given is None:
-        return False, "not answered (the answer is still None)."
+        return 0.0, "not answered (the answer is still None)."
     return _CHECKERS[question.type](question, given, expected)
 
 
@@ -25,50 +33,62 @@ def _check_single(question: Question, given: Any, expected: Any) -> Verdict:
     if isinstance(given, (list, tuple, set)) and len(given) == 1:
         given = next(iter(given))
     if not isinstance(given, str):
-        return False, f"give one choice key as a string ({_keys(question)}), not {type(given).__name__}."
+        return 0.0, f"give one choice key as a string ({_keys(question)}), not {type(given).__name__}."
     key = given.strip().lower()
     if key not in question.choices:
-        return False, f"{given!r} is not one of the choice keys {_keys(question)}."
+        return 0.0, f"{given!r} is not one of the choice keys {_keys(question)}."
     if key != expected:
-        return False, f'"{key}" is not the right choice.'
-    return True, f'"{key}" is right.'
+        return 0.0, f'"{key}" is not the right choice.'
+    return 1.0, f'"{key}" is right.'
 
 
 def _check_multiple(question: Question, given: Any, expected: Any) -> Verdict:
     if isinstance(given, str):
         given = [k for k in re.split(r"[\s,]+", given) if k]
     if not isinstance(given, (list, tuple, set)) or not all(isinstance(k, str) for k in given):
-        return False, f"give a list of choice keys as strings, like [\"a\", \"c\"] (keys: {_keys(question)})."
+        return 0.0, f"give a list of choice keys as strings, like [\"a\", \"c\"] (keys: {_keys(question)})."
     keys = {k.strip().lower() for k in given}
     unknown = sorted(keys - set(question.choices))
     if unknown:
-        return False, f"{', '.join(map(repr, unknown))} not among the choice keys {_keys(question)}."
+        return 0.0, f"{', '.join(map(repr, unknown))} not among the choice keys {_keys(question)}."
     shown = ", ".join(f'"{k}"' for k in sorted(keys)) or "nothing"
-    if keys != set(expected):
-        return False, f"{shown} is not exactly the set of right choices."
-    return True, f"{shown} is right."
+    if keys == set(expected):
+        return 1.0, f"{shown} is right."
+    if question.scoring == "partial":
+        return _right_minus_wrong(shown, len(keys & set(expected)), len(keys - set(expected)), len(expected))
+    return 0.0, f"{shown} is not exactly the set of right choices."
+
+
+def _right_minus_wrong(shown: str, right: int, wrong: int, keys: int) -> Verdict:
+    """Partial credit and a message that counts picks without naming which were right."""
+    credit = max(0.0, (right - wrong) / keys)
+    counts = (f"{shown}: {right} of the {keys} right choices picked and {wrong} wrong "
+              f"pick{'s' if wrong != 1 else ''}, so ({right} - {wrong}) / {keys}")
+    if credit == 0:
+        return 0.0, f"{counts} earns nothing (partial credit never goes below zero)."
+    return credit, f"{counts} = {credit:.3g} of the points (right minus wrong picks)."
 
 
 def _check_true_false(question: Question, given: Any, expected: Any) -> Verdict:
     if isinstance(given, str) and given.strip().lower() in ("true", "false"):
         given = given.strip().lower() == "true"
     if not isinstance(given, bool):
-        return False, f"answer True or False, not {given!r}."
+        return 0.0, f"answer True or False, not {given!r}."
     if given != expected:
-        return False, f"{given} is not right."
-    return True, f"{given} is right."
+        return 0.0, f"{given} is not right."
+    return 1.0, f"{given} is right."
 
 
 def _check_numeric(question: Question, given: Any, expected: Any) -> Verdict:
     value = _as_number(given)
     if value is None:
-        return False, f"give a number, like 0.25 or 1200, not {given!r}."
+        return 0.0, f"give a number, like 0.25 or 1200, not {given!r}."
     tolerance = question.tolerance or 0.0
     slack = tolerance + 1e-9 * max(1.0, abs(expected))
     if not math.isfinite(value) or abs(value - expected) > slack:
         margin = f" within {tolerance:g}" if tolerance else ""
-        return False, f"{value:g} is not{margin} the right value."
-    return True, f"{value:g} is right."
+        return 0.0, f"{value:g} is not{margin} the right value."
+    return 1.0, f"{value:g} is right."
 
 
 def _as_number(given: Any) -> float | None:

@@ -42,3 +42,20 @@ def percent_text(percent: float) -> str:
 def is_correct_choice(question: Question, key: str) -> bool:
     answer = question.answer
     return key in answer if isinstance(answer, list) else key == answer
+
+
+def choice_percent(question: Question, key: str) -> float:
+    """The grade in % a choice carries, as Moodle XML fractions and GIFT weights give it.
+
+    Single: 100 or 0. Multiple: 100/n for each of the n right choices; a wrong one -100/n with
+    `scoring: partial`, so Moodle's sum (a negative total counts as zero) is right minus wrong
+    picks over n, as graded here. Moodle's core multiple-answer question cannot say
+    all-or-nothing: there a wrong one weighs -100, so any wrong pick scores zero, but missing
+    right picks still earn their shares (https://docs.moodle.org/en/Multiple_Choice_question_type).
+    """
+    if question.type == "single":
+        return 100.0 if is_correct_choice(question, key) else 0.0
+    share = 100 / len(question.answer)
+    if is_correct_choice(question, key):
+        return share
+    return -share if question.scoring == "partial" else -100.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grucourse.quiz.export import is_correct_choice, percent_text
+from grucourse.quiz.export import choice_percent, is_correct_choice, percent_text
 from grucourse.quiz.model import Question
 
 _SPECIAL = re.compile(r"([~=#{}:\\])")
@@ -31,13 +31,11 @@ def to_gift(question: Question) -> str:
         return f"{head}{'TRUE' if question.answer else 'FALSE'}{feedback}}}"
     if question.type == "numeric":
         return f"{head}#{question.answer:g}:{question.tolerance:g}{feedback}}}"
-    right = len(question.answer) if question.type == "multiple" else 1
     lines = []
     for key, text in question.choices.items():
-        correct = is_correct_choice(question, key)
         if question.type == "single":
-            mark = "=" if correct else "~"
+            mark = "=" if is_correct_choice(question, key) else "~"
         else:
-            mark = f"~%{percent_text(100 / right)}%" if correct else "~%-100%"
+            mark = f"~%{percent_text(choice_percent(question, key))}%"
         lines.append(f"\t{mark}{escape(text)}")
     return "\n".join([head, *lines, f"\t{feedback}", "}"])

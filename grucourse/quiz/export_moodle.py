@@ -4,7 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from grucourse.quiz.export import is_correct_choice, percent_text
+from grucourse.quiz.export import choice_percent, percent_text
 from grucourse.quiz.model import Question
 
 _TYPES = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse", "numeric": "numerical"}
@@ -41,10 +41,8 @@ def to_moodle(question: Question) -> ET.Element:
         ET.SubElement(node, "single").text = "true" if question.type == "single" else "false"
         ET.SubElement(node, "shuffleanswers").text = "true"
         ET.SubElement(node, "answernumbering").text = "abc"
-        right = len(question.answer) if question.type == "multiple" else 1
         for key, text in question.choices.items():
-            fraction = percent_text(100 / right) if is_correct_choice(question, key) else (
-                "0" if question.type == "single" else "-100")
+            fraction = percent_text(choice_percent(question, key))
             _text(ET.SubElement(node, "answer", fraction=fraction, format="plain_text"), text.strip())
     return node
 

@@ -12,7 +12,7 @@ from typing import Any
 from grucourse.course import Course
 from grucourse.quiz.answers import Found, read_assignments
 from grucourse.quiz.bank import load_quiz
-from grucourse.quiz.checks import check_answer
+from grucourse.quiz.checks import Verdict, check_answer
 from grucourse.quiz.definitions import Quiz, quiz_files
 from grucourse.quiz.model import Question
 from grucourse.quiz.notebook import STUDENT_ID_NAME, answer_variable
@@ -30,26 +30,26 @@ def grade_quiz_notebook(course: Course, student: str, assignment: str, notebook:
     typed_id = typed.strip() if isinstance(typed, str) else ""
     result = SubmissionResult(student=student, assignment=assignment, problems=problems)
     for question in quiz.questions:
-        passed, message = grade_question(question, found.get(answer_variable(question.id)), student, typed_id)
-        check = CheckResult("answer", passed, 1.0, f"{message} Explanation: {question.explanation.strip()}")
-        result.cells[question.id] = CellResult(question.id, question.points if passed else 0.0,
+        credit, message = grade_question(question, found.get(answer_variable(question.id)), student, typed_id)
+        check = CheckResult("answer", credit == 1.0, 1.0, f"{message} Explanation: {question.explanation.strip()}")
+        result.cells[question.id] = CellResult(question.id, round(question.points * credit, 6),
                                                question.points, [check])
     return result
 
 
-def grade_question(question: Question, found: Found | None, student: str, typed_id: str) -> tuple[bool, str]:
-    """(correct?, what was wrong) for one question, given what the notebook assigned to its variable."""
+def grade_question(question: Question, found: Found | None, student: str, typed_id: str) -> Verdict:
+    """(share of the points, what was wrong) for one question, given what the notebook assigned to its variable."""
     if found is None:
-        return False, f"no `{answer_variable(question.id)} = ...` found: was the answer cell deleted or renamed?"
+        return 0.0, f"no `{answer_variable(question.id)} = ...` found: was the answer cell deleted or renamed?"
     if found.error:
-        return False, found.error + "."
-    passed, message = check_answer(question, found.value, expected_answer(question, student))
-    if passed or question.params is None:
-        return passed, message
+        return 0.0, found.error + "."
+    credit, message = check_answer(question, found.value, expected_answer(question, student))
+    if credit == 1.0 or question.params is None:
+        return credit, message
     if typed_id and typed_id != student and check_answer(question, found.value, expected_answer(question, typed_id))[0]:
-        return False, (f"this is the answer for {STUDENT_ID_NAME} = {typed_id!r}, but the submission "
-                       f"belongs to {student!r}: use your own id and recompute.")
-    return False, f"{message} Your values come from your own student id, {student!r}."
+        return 0.0, (f"this is the answer for {STUDENT_ID_NAME} = {typed_id!r}, but the submission "
+                     f"belongs to {student!r}: use your own id and recompute.")
+    return 0.0, f"{message} Your values come from your own student id, {student!r}."
 
 
 def current_quiz(course: Course, assignment: str) -> Quiz:

@@ -34,6 +34,7 @@ class Question:
     choices: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
     params: Params | None = None
+    scoring: str = "all_or_nothing"
     file: str = ""
     line: int = 0
 
@@ -51,6 +52,7 @@ class Question:
             choices=dict(data.get("choices") or {}),
             tolerance=data.get("tolerance"),
             params=Params(dict(params["values"]), params["formula"]) if params else None,
+            scoring=data.get("scoring", "all_or_nothing"),
             file=file,
             line=line,
         )

@@ -83,6 +83,9 @@ def _prompt_markdown(number: int, question: Question) -> str:
         parts.append("\n".join(f"- **{key})** {escape_markdown(text.strip())}"
                                for key, text in question.choices.items()))
     how = _HOW_TO_ANSWER[question.type].format(id=question.id)
+    if question.scoring == "partial":
+        how += (" Partial credit: with n right keys, each right key you list earns 1/n of the points "
+                "and each wrong one takes 1/n away (never below zero).")
     if question.params:
         names = ", ".join(f"`{name}`" for name in question.params.values)
         how += (f" Use your own values of {names}: the variant cell at the top prints them "

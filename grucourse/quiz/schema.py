@@ -11,6 +11,7 @@ from typing import Any
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]{0,49}$"
 CHOICE_KEY = r"^[a-z]$"
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric")
+SCORING_RULES = ("all_or_nothing", "partial")
 
 _number = {"type": "number"}
 
@@ -51,6 +52,11 @@ QUESTION_SCHEMA: dict[str, Any] = {
         "points": {"type": "number", "exclusiveMinimum": 0},
         "source": {"type": "string", "minLength": 1},
         "params": PARAMS_SCHEMA,
+        "scoring": {
+            "enum": list(SCORING_RULES),
+            "description": "multiple only: all_or_nothing (default) or partial, right minus wrong picks "
+                           "over the number of right choices, at least 0",
+        },
     },
     "allOf": [
         {
@@ -65,6 +71,7 @@ QUESTION_SCHEMA: dict[str, Any] = {
                     "answer": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"}}
                 },
             },
+            "else": {"not": {"required": ["scoring"]}},
         },
         {
             "if": {"properties": {"type": {"const": "true_false"}}},

@@ -96,9 +96,12 @@ def _schema_message(error: Any) -> str:
         return f"unknown field: {error.message}"
     if error.validator == "required":
         return f"missing field: {error.message}"
-    if error.validator == "not" and "choices" in str(error.instance):
-        return "true_false questions have no choices"
-    if error.validator == "not":
+    if error.validator == "not":  # a field the question's type forbids; the schema says which
+        forbidden = error.validator_value.get("required", [])
+        if forbidden == ["choices"]:
+            return "true_false questions have no choices"
+        if forbidden == ["scoring"]:
+            return "only multiple questions may have scoring"
         return "only numeric questions may have tolerance or params"
     return f"{field or 'question'}: {error.message}"
 
