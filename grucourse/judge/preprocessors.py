@@ -8,6 +8,8 @@ scores, keyed by the source notebook's grade_ids.
 """
 from __future__ import annotations
 
+import textwrap
+
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
@@ -79,10 +81,26 @@ class JudgeNotebook(NbGraderPreprocessor):
         return result
 
 
+FEEDBACK_WIDTH = 100
+"""Feedback lines are wrapped here: formgrader and nbgrader's feedback pages show stream output
+in <pre> blocks, where a long hint would run off the page."""
+
+
+def wrap_feedback(text: str, width: int = FEEDBACK_WIDTH) -> str:
+    """Each line wrapped to `width`, continuation lines indented under the line's own text."""
+    wrapped = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        wrapped.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
+                                     break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(wrapped) + ("\n" if text.endswith("\n") else "")
+
+
 def _graded_outputs(cell: CellResult, problems: list[str]) -> list[NotebookNode]:
     text = cell.feedback() + "\n"
     if problems:
         text = "Problems with this submission:\n" + "".join(f"  - {p}\n" for p in problems) + "\n" + text
+    text = wrap_feedback(text)
     return [
         nbformat.v4.new_output("stream", name="stdout", text=text),
         nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(cell.score))}, execution_count=None),
