@@ -65,6 +65,18 @@ def lab_argv(course: Course, port: int) -> list[str]:
     return argv
 
 
+LAB_SETTINGS = Path(__file__).resolve().parent / "lab_settings"
+"""A Jupyter config dir whose labconfig/default_setting_overrides.json turns off JupyterLab's
+"receive official Jupyter news?" prompt and update check: defaults only, the user's own settings
+still win."""
+
+
+def lab_environment(token: str) -> dict[str, str]:
+    """The server's environment: the token, and LAB_SETTINGS first on JUPYTER_CONFIG_PATH."""
+    config_path = os.pathsep.join(p for p in (str(LAB_SETTINGS), os.environ.get("JUPYTER_CONFIG_PATH")) if p)
+    return {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_CONFIG_PATH": config_path}
+
+
 @dataclass(frozen=True)
 class LabServer:
     """A running JupyterLab: where it listens and the token that opens it."""
@@ -144,7 +156,7 @@ def running_lab(
     process = subprocess.Popen(
         lab_argv(course, port),
         cwd=course.root,
-        env={**os.environ, "JUPYTER_TOKEN": token},
+        env=lab_environment(token),
         stdout=log,
         stderr=subprocess.STDOUT if log is not None else None,
         start_new_session=True,  # Ctrl+C reaches only us; we stop the server without its y/n prompt

@@ -81,6 +81,11 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
         status, body = _get(f"http://127.0.0.1:{port}/formgrader/api/assignments", token)
         assert status == 200
         assert sorted(a["name"] for a in json.loads(body)) == sorted(ASSIGNMENTS)
+        status, body = _get(f"http://127.0.0.1:{port}/lab/api/settings/"
+                            "@jupyterlab/apputils-extension:notification", token)
+        defaults = json.loads(body)["schema"]["properties"]
+        assert status == 200 and defaults["fetchNews"]["default"] == "false", \
+            "JupyterLab does not ask the instructor about Jupyter news"
         status, _ = _get(f"http://127.0.0.1:{port}/api/contents")
         assert status == 403, "without the token the server refuses"
         status, _ = _get(match.group(1))
