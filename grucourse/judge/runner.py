@@ -11,7 +11,9 @@ bounded size and dimensions) before it becomes a `display_data` output.
 """
 from __future__ import annotations
 
+import ast
 import base64
+import re
 import struct
 import time
 import zlib
@@ -30,6 +32,33 @@ FIGURE_MAX_SIDE = 2000
 """Pixels per side of a figure; a larger figure is drawn at a lower dpi, a larger PNG is dropped."""
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_FIGURE_NOTES = 20
+
+
+IPYTHON_NAMES = re.compile(
+    r"\b(?:get_ipython|display|In|Out|exit|quit|IPython|__future__|__builtins?__|open|globals|locals|vars|dir"
+    r"|eval|exec|_i{1,3}|_i?\d+|_oh|_ih|_dh)\b")
+"""Words that make a cell need IPython: names its shell puts in the namespace or replaces
+(`open`), ways to reach them indirectly, and `__future__` (IPython keeps future flags across
+cells). Matched anywhere, strings and comments too, so a doubtful cell gets IPython."""
+LAST_OUTPUTS = ("_", "__", "___")
+"""IPython's last outputs; a cell may assign them (`for _ in ...`) but reading one needs IPython."""
+
+
+def needs_ipython(sources: list[str]) -> bool:
+    """Whether the cells must run in an IPython shell rather than with plain `exec`: a cell
+    that is not plain Python (magics, `!`, `?`), uses one of IPYTHON_NAMES or reads `_`."""
+    for source in sources:
+        if IPYTHON_NAMES.search(source):
+            return True
+        try:  # compiled too: a top-level `await` parses but only IPython runs it
+            tree = ast.parse(source)
+            compile(tree, "<cell>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return True
+        if any(isinstance(node, ast.Name) and node.id in LAST_OUTPUTS and isinstance(node.ctx, ast.Load)
+               for node in ast.walk(tree)):
+            return True
+    return False
 
 
 def _text(value: Any, limit: int) -> str:
@@ -161,6 +190,7 @@ class NotebookRunner:
         self._deadline = 0.0
         self._submission_end: float | None = None  # set when the first worker starts
         self.worker: WorkerProcess | None = None
+        self.ipython = needs_ipython([source for _, source in cells])  # decided once, so replays match
 
     @property
     def over_budget_message(self) -> str:
@@ -267,7 +297,7 @@ class NotebookRunner:
                 for index, _ in todo:
                     self.runs.pop(index, None)
             worker.send({"op": "run", "cells": [{"index": i, "source": s} for i, s in todo],
-                         "figures": self._figure_spec(record)}, [],
+                         "ipython": self.ipython, "figures": self._figure_spec(record)}, [],
                         min(notebook, budget, (time.monotonic() + self.sandbox.cell_timeout, ""))[0])
             for index, _ in todo:
                 current = index
