@@ -27,24 +27,30 @@ def _z_sign(update: Update) -> float:
     return -1.0 if update == "chapter" else 1.0
 
 
+def torch_arrays(params: Mapping[str, np.ndarray], *, update: Update = "chapter") -> dict[str, np.ndarray]:
+    """The four state_dict arrays (float64 numpy) of a one-layer ``torch.nn.GRU`` computing our
+    ``reset="after"`` GRU with these parameters; without ``b_hn`` the hidden n-bias is zero."""
+    p = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    h = p["U_h"].shape[0]
+    sign = {"r": 1.0, "z": _z_sign(update), "h": 1.0}
+    b_hn = p.get(RESET_AFTER_BIAS, np.zeros(h)).reshape(h)
+    return {
+        "weight_ih_l0": np.concatenate([sign[g] * p[f"W_{g}"].T for g in GATES]),
+        "weight_hh_l0": np.concatenate([sign[g] * p[f"U_{g}"].T for g in GATES]),
+        "bias_ih_l0": np.concatenate([sign[g] * p[f"b_{g}"].reshape(h) for g in GATES]),
+        "bias_hh_l0": np.concatenate([np.zeros(2 * h), b_hn]),
+    }
+
+
 def torch_gru(params: Mapping[str, np.ndarray], *, update: Update = "chapter") -> "torch.nn.GRU":
     """A float64 ``torch.nn.GRU`` computing our ``reset="after"`` GRU with these parameters."""
     import torch
 
     d, h = np.shape(params["W_r"])
-    s = _z_sign(update)
-    sign = {"r": 1.0, "z": s, "h": 1.0}
-    b_hn = np.asarray(params.get(RESET_AFTER_BIAS, np.zeros(h)), dtype=np.float64).reshape(h)
-    weights = {
-        "weight_ih_l0": np.concatenate([sign[g] * np.asarray(params[f"W_{g}"]).T for g in GATES]),
-        "weight_hh_l0": np.concatenate([sign[g] * np.asarray(params[f"U_{g}"]).T for g in GATES]),
-        "bias_ih_l0": np.concatenate([sign[g] * np.reshape(params[f"b_{g}"], h) for g in GATES]),
-        "bias_hh_l0": np.concatenate([np.zeros(2 * h), b_hn]),
-    }
     gru = torch.nn.GRU(d, h, dtype=torch.float64)
     with torch.no_grad():
-        for name, value in weights.items():
-            getattr(gru, name).copy_(torch.from_numpy(np.ascontiguousarray(value, dtype=np.float64)))
+        for name, value in torch_arrays(params, update=update).items():
+            getattr(gru, name).copy_(torch.from_numpy(np.ascontiguousarray(value)))
     return gru
 
 
@@ -64,13 +70,21 @@ def _unpack(
     return {k: np.array(out[k]) for k in PARAM_KEYS + (RESET_AFTER_BIAS,)}
 
 
+def params_from_arrays(arrays: Mapping[str, np.ndarray], *, update: Update = "chapter") -> dict[str, np.ndarray]:
+    """Our parameters (with ``b_hn``, biases (h,)) for PyTorch's four state_dict arrays: r and z
+    add their two biases, n keeps ``b_hn`` apart (it sits inside the reset product)."""
+    w_ih, w_hh, b_ih, b_hh = (np.asarray(arrays[name], dtype=np.float64)
+                              for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"))
+    h = w_hh.shape[1]
+    b_ih, b_hh = b_ih.reshape(3 * h), b_hh.reshape(3 * h)
+    b = b_ih.copy()
+    b[: 2 * h] += b_hh[: 2 * h]
+    return _unpack(w_ih, w_hh, b, b_hh[2 * h :], update)
+
+
 def params_from_torch(gru: "torch.nn.GRU", *, update: Update = "chapter") -> dict[str, np.ndarray]:
     """Our parameters (with ``b_hn``, biases (h,)) for a one-layer ``torch.nn.GRU``."""
-    t = {name: p.detach().numpy().astype(np.float64) for name, p in gru.named_parameters()}
-    h = gru.hidden_size
-    b = t["bias_ih_l0"].copy()
-    b[: 2 * h] += t["bias_hh_l0"][: 2 * h]  # r and z add their two biases; n keeps b_hn apart
-    return _unpack(t["weight_ih_l0"], t["weight_hh_l0"], b, t["bias_hh_l0"][2 * h :], update)
+    return params_from_arrays({name: p.detach().numpy() for name, p in gru.named_parameters()}, update=update)
 
 
 def grads_from_torch(gru: "torch.nn.GRU", *, update: Update = "chapter") -> dict[str, np.ndarray]:
