@@ -13,7 +13,8 @@ import pytest
 
 from grucourse.cli import main
 from grucourse.judge.grade import grade_submission
-from grucourse.judge.runner import PNG_SIGNATURE, CellRun, NotebookRunner, accept_figures, png_size
+from grucourse.judge.figures import PNG_SIGNATURE, accept_figures, png_size
+from grucourse.judge.runner import CellRun, NotebookRunner
 from grucourse.judge.sandbox import Sandbox
 from grucourse.judge.student import Student
 from grucourse.pipeline.autograded import render_autograded, save_autograded
