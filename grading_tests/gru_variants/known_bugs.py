@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grucourse.gru import reference as ref
-from grucourse.gru.core import PARAM_KEYS
+from grucourse.gru import reference as ref, torch_map
+from grucourse.gru.core import PARAM_KEYS, RESET_AFTER_BIAS
 from grucourse.variants import reference as vref
 
 TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
@@ -54,14 +54,9 @@ def b_h_as_hidden_bias(blocks):
 
 def torch_gru(X, H0, weights, *, reset="after", b_hn_inside=True):
     """PyTorch's GRU, or one that multiplies r before U_hn (`reset="before"`) or adds b_hn outside r * (.)."""
-    w = torch_blocks(weights)
-    p = {f"{m}_{g}": w[key][t].T for m, key in (("W", "weight_ih_l0"), ("U", "weight_hh_l0"))
-         for g, t in zip("rzh", "rzn")}
-    p.update(b_r=w["bias_ih_l0"]["r"] + w["bias_hh_l0"]["r"], b_z=w["bias_ih_l0"]["z"] + w["bias_hh_l0"]["z"])
-    if reset == "after" and b_hn_inside:
-        p.update(b_h=w["bias_ih_l0"]["n"], b_hn=w["bias_hh_l0"]["n"])
-    else:
-        p.update(b_h=w["bias_ih_l0"]["n"] + w["bias_hh_l0"]["n"])
+    p = torch_map.params_from_arrays(weights, update="cho")
+    if reset == "before" or not b_hn_inside:  # b_hn joins b_in outside the reset product
+        p["b_h"] = p["b_h"] + p.pop(RESET_AFTER_BIAS)
     return ref.gru_forward(X, H0, p, update="cho", reset=reset)
 
 
