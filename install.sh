@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 need_apt=()
 command -v bwrap >/dev/null || need_apt+=(bubblewrap)
 command -v chromium >/dev/null || need_apt+=(chromium)
+ldconfig -p | grep -q "libseccomp\.so\.2 " || need_apt+=(libseccomp2)  # the sandbox's seccomp filter
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

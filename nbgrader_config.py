@@ -50,7 +50,10 @@ c.Sandbox.max_output_bytes = 100_000
 c.Sandbox.max_figures_per_cell = 10
 c.Sandbox.max_figure_bytes = 1_000_000
 c.Sandbox.max_notebook_figure_bytes = 4_000_000
-c.Sandbox.require_isolation = False
+# Student code only runs in the full sandbox (bubblewrap namespaces, a user namespace, a seccomp
+# filter): where it cannot be built, grading stops with an error naming the machine. Only on a
+# trusted single-user machine, opt out with the next line (or GRUCOURSE_ALLOW_UNSANDBOXED=1).
+# c.Sandbox.require_isolation = False
 
 # --- Exchange and formgrader (docs/instructor_guide.md) -----------------------------------
 # `nbgrader release_assignment` / `collect` and the students' `fetch_assignment` / `submit`

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -154,15 +155,23 @@ for path in ["/work/big", "/tmp/big"]:
     assert cell.stdout.count("limited") == 2
 
 
-def test_without_bubblewrap_it_refuses_or_warns_loudly(monkeypatch: pytest.MonkeyPatch,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr(sandbox_module, "isolation_available", lambda: False)
-    with pytest.raises(IsolationUnavailable):
-        run("print(1)", require_isolation=True)
+def test_without_bubblewrap_it_refuses_by_default_or_warns_loudly_when_allowed(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    missing = "/nonexistent/bwrap"
+    monkeypatch.delenv(sandbox_module.ALLOW_UNSANDBOXED_ENV, raising=False)
+    with pytest.raises(IsolationUnavailable) as refused:
+        run("print(1)", bwrap=missing)
+    message = str(refused.value)
+    assert f"pid {os.getpid()}" in message and socket.gethostname() in message and missing in message
+    assert "c.Sandbox.require_isolation = False" in message
+    # The opt-out of a trusted machine, explicitly: only the rlimits apply, with a warning.
     [cell], _ = run("import resource\nprint(resource.getrlimit(resource.RLIMIT_NPROC))", max_processes=77,
-                    use_cgroups=False)
+                    use_cgroups=False, bwrap=missing, require_isolation=False)
     assert cell.stdout == "(77, 77)\n"
-    assert "SANDBOX UNAVAILABLE" in caplog.text
+    assert "SANDBOX UNAVAILABLE" in caplog.text and missing in caplog.text
+    monkeypatch.setenv(sandbox_module.ALLOW_UNSANDBOXED_ENV, "1")
+    assert not Sandbox().require_isolation
+    assert Sandbox(require_isolation=True).require_isolation  # the course's config wins over the variable
 
 
 @pytest.mark.slow

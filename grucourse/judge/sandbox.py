@@ -2,38 +2,48 @@
 
 The sandbox sees a read-only view of only what a Python worker needs (/usr, the Python
 installation, a directory with the worker's files), a private size-capped /tmp and work
-directory, no network, a private pid namespace (so killing it leaves no process behind) and
-runs as uid/gid 65534 without capabilities. rlimits (via `prlimit`) bound CPU time, address
-space, processes, file size and open files. The wall-clock limits are enforced by the caller
-(`Sandbox` only holds their configuration so that `nbgrader_config.py` can set every limit in
-one place). Without bubblewrap only the rlimits apply, with a loud warning, unless
-`require_isolation` makes that an error.
+directory, no network, private pid and IPC namespaces (so killing it leaves no process behind
+and no SysV or POSIX IPC object is shared), a user namespace of its own (its own keyrings) and
+a seccomp filter (`grucourse.judge.seccomp`), and runs as uid/gid 65534 without capabilities.
+rlimits (via `prlimit`) bound CPU time, address space, processes, file size and open files.
+The wall-clock limits are enforced by the caller (`Sandbox` only holds their configuration so
+that `nbgrader_config.py` can set every limit in one place). Where the sandbox cannot be built
+the judge refuses to run student code (`IsolationUnavailable`, which stops the grading run),
+unless `require_isolation` is turned off for a trusted machine: then only the rlimits apply,
+with a loud warning.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import socket
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
-from traitlets import Bool, Float, Int
+from traitlets import Bool, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
 from traitlets.config.loader import PyFileConfigLoader
 
+from grucourse.judge import seccomp
 from grucourse.judge.cgroups import Cgroup
+from grucourse.judge.errors import GradingSetupError
 
 NOBODY = 65534
+ALLOW_UNSANDBOXED_ENV = "GRUCOURSE_ALLOW_UNSANDBOXED"  # "1": the default of require_isolation is False
 WORK_DIR = "/work"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the grucourse package: never visible to student code
 
 
-class IsolationUnavailable(RuntimeError):
-    """bubblewrap cannot create the sandbox here and `require_isolation` is set."""
+class IsolationUnavailable(GradingSetupError):
+    """The sandbox cannot be built on this machine and `require_isolation` is set. A setup
+    error: every submission graded here would be affected, so the grading run stops."""
 
 
 class Sandbox(LoggingConfigurable):
@@ -55,29 +65,39 @@ class Sandbox(LoggingConfigurable):
     max_open_files = Int(256, help="RLIMIT_NOFILE").tag(config=True)
     max_file_mb = Int(64, help="largest file (RLIMIT_FSIZE) and size of each private tmpfs (MiB)").tag(config=True)
     max_restarts = Int(10, help="times a crashed worker is restarted for later checks").tag(config=True)
-    require_isolation = Bool(False, help="refuse to run student code without bubblewrap").tag(config=True)
+    require_isolation = Bool(help="refuse to run student code where the sandbox (bubblewrap namespaces, "
+                                  "user namespace, seccomp filter) cannot be built; turn off only on a "
+                                  "trusted single-user machine (or set GRUCOURSE_ALLOW_UNSANDBOXED=1)").tag(config=True)
+    bwrap = Unicode("bwrap", help="the bubblewrap binary: a name looked up on PATH, or a path").tag(config=True)
     use_cgroups = Bool(True, help="also cap each sandbox's total memory and processes with a "
                                   "cgroup when cgroups are writable").tag(config=True)
+
+    @default("require_isolation")
+    def _require_isolation_unless_allowed(self) -> bool:
+        return os.environ.get(ALLOW_UNSANDBOXED_ENV, "") != "1"
 
     def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> "Jail":
         """Starts `argv` in the sandbox, stdout+stderr piped; the `read_only` host paths (and
         nothing else of the host's files but /usr and a few /etc files) appear at the same place."""
-        isolated = isolation_available()
-        if not isolated:
+        problem = isolation_problem(self.bwrap)
+        if problem is not None:
             if self.require_isolation:
-                raise IsolationUnavailable("bubblewrap sandbox unavailable and Sandbox.require_isolation is set")
-            self.log.warning("SANDBOX UNAVAILABLE: running student code with rlimits only, NOT isolated")
+                raise IsolationUnavailable(refusal(problem))
+            self.log.warning("SANDBOX UNAVAILABLE on %s (%s): running student code with rlimits only, NOT isolated "
+                             "(Sandbox.require_isolation is off)", _this_worker(), problem)
         group = Cgroup.create(self.group_memory_bytes, self.max_processes + 4) if self.use_cgroups else Cgroup()
-        # RLIMIT_NPROC counts every process of uid 65534, i.e. of all sandboxes at once; with a
-        # per-sandbox pids cgroup it is only a backstop, so one sandbox cannot starve another.
+        # RLIMIT_NPROC counts every process of uid 65534 in one user namespace; with a per-sandbox
+        # user namespace or pids cgroup it is only a backstop, so one sandbox cannot starve another.
         command = self._prlimit(self.max_processes * (8 if group.caps_processes else 1)) + argv
-        if isolated:
-            command = bubblewrap_prefix(read_only, self.max_file_mb) + self._drop_privileges() + command
-        scratch = None if isolated else _scratch_dir()
-        process = subprocess.Popen(
-            group.enter_command() + command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, pass_fds=pass_fds, env=env, start_new_session=True, cwd=scratch,
-        )
+        scratch = None if problem is None else _scratch_dir()
+        with contextlib.ExitStack() as stack:
+            fds: tuple[int, ...] = ()
+            if problem is None:
+                command, fds = stack.enter_context(sandbox_command(self.bwrap, read_only, self.max_file_mb, command))
+            process = subprocess.Popen(
+                group.enter_command() + command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, pass_fds=pass_fds + fds, env=env, start_new_session=True, cwd=scratch,
+            )
         return Jail(process, self, group, scratch)
 
     @property
@@ -92,13 +112,6 @@ class Sandbox(LoggingConfigurable):
             f"--as={self.memory_mb * 2**20}", f"--cpu={self.cpu_seconds}:{self.cpu_seconds + 1}", f"--nproc={processes}",
             f"--fsize={self.max_file_mb * 2**20}", f"--nofile={self.max_open_files}", "--core=0", "--",
         ]
-
-    @staticmethod
-    def _drop_privileges() -> list[str]:
-        if os.geteuid() != 0:
-            return []
-        return [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all"]
 
 
 class Jail:
@@ -204,9 +217,11 @@ def _bind_parents(path: Path) -> list[str]:
     return args
 
 
-def bubblewrap_prefix(read_only: list[Path], tmpfs_mb: int) -> list[str]:
-    """The bwrap command line up to (not including) the sandboxed command."""
-    args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+def bubblewrap_prefix(read_only: list[Path], tmpfs_mb: int, bwrap: str = "bwrap") -> list[str]:
+    """The bwrap command line up to (not including) the sandboxed command, without the user
+    namespace and seccomp filter `sandbox_command` adds (when not root, bwrap makes the user
+    namespace itself). bwrap's --dev gives a private /dev whose /dev/shm only root may write."""
+    args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
     if os.geteuid() != 0:
         args += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
@@ -242,13 +257,99 @@ def _outermost(paths: list[Path]) -> list[Path]:
     return kept
 
 
+@contextlib.contextmanager
+def sandbox_command(bwrap: str, read_only: list[Path], tmpfs_mb: int,
+                    argv: list[str]) -> Iterator[tuple[list[str], tuple[int, ...]]]:
+    """The whole command that runs `argv` in a sandbox, and the fds bwrap must inherit: the
+    seccomp program and (when root) the sandbox's user namespace. They are closed on exit,
+    once the caller has started bwrap."""
+    prefix = bubblewrap_prefix(read_only, tmpfs_mb, bwrap)
+    fds = [seccomp.program_fd()]
+    options = ["--seccomp", str(fds[0])]
+    try:
+        if os.geteuid() == 0:
+            fds.append(_user_namespace())
+            options += ["--userns", str(fds[1])]
+        yield prefix[:1] + options + prefix[1:] + _drop_privileges() + argv, tuple(fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _user_namespace() -> int:
+    """A new user namespace for one sandbox, as an fd for `bwrap --userns`: uid and gid 0 and
+    65534 mapped to themselves, so bwrap (root) can still bind a Python installed under /root
+    and the student runs as the host's 65534, yet with keyrings and process counts of its own.
+    (bwrap's --unshare-user, run as root, would map the sandbox user to the host's root.)"""
+    holder = subprocess.Popen(["unshare", "--user", "--", "/bin/sh", "-c", "echo; read line"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        if not holder.stdout.readline():  # the shell runs once the namespace exists
+            raise OSError(f"unshare --user failed (status {holder.wait()})")
+        for name in ("uid_map", "gid_map"):
+            Path(f"/proc/{holder.pid}/{name}").write_text(f"0 0 1\n{NOBODY} {NOBODY} 1\n")
+        return os.open(f"/proc/{holder.pid}/ns/user", os.O_RDONLY)
+    finally:
+        holder.stdin.close()
+        holder.stdout.close()
+        holder.wait()
+
+
+def _drop_privileges() -> list[str]:
+    """As root, bwrap hands its command every capability of the sandbox's user namespace:
+    setpriv gives them up and switches to 65534 before anything of the student's runs."""
+    if os.geteuid() != 0:
+        return []
+    return [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
+            "--clear-groups", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all"]
+
+
 @functools.cache
-def isolation_available() -> bool:
-    """Whether bwrap can build the sandbox here (checked once per process)."""
-    if shutil.which("bwrap") is None:
-        return False
-    probe = bubblewrap_prefix([Path(sys.base_prefix)], 1) + ["/bin/true"]
-    return subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, timeout=30).returncode == 0
+def isolation_problem(bwrap: str = "bwrap") -> str | None:
+    """What keeps the sandbox from being built here (None: nothing), checked once per process
+    by building one with every part of it: namespaces, user namespace, seccomp filter."""
+    if shutil.which(bwrap) is None:
+        return f"bubblewrap ({bwrap!r}) is not installed or not on PATH"
+    try:
+        seccomp.program()
+    except (ImportError, OSError) as exc:
+        return f"no seccomp filter: libseccomp cannot be used ({type(exc).__name__}: {exc})"
+    try:
+        with sandbox_command(bwrap, [Path(sys.base_prefix)], 1, ["/bin/true"]) as (probe, fds):
+            out = subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+                                 pass_fds=fds)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"the sandbox's user namespace cannot be made ({type(exc).__name__}: {exc})"
+    if out.returncode != 0:
+        return f"bubblewrap cannot build the sandbox here: {(out.stderr.strip() or f'status {out.returncode}')[:300]}"
+    return None
+
+
+def isolation_available(bwrap: str = "bwrap") -> bool:
+    """Whether the full sandbox can be built here."""
+    return isolation_problem(bwrap) is None
+
+
+def refusal(problem: str) -> str:
+    """The error that stops grading on a machine without the sandbox: which machine, what is
+    missing, and how a trusted single-user machine may opt out."""
+    return (f"REFUSING TO RUN STUDENT CODE WITHOUT THE SANDBOX on {_this_worker()}: {problem}. Install "
+            "bubblewrap (and libseccomp) and allow user namespaces there; on a trusted single-user machine only, "
+            f"opt out with c.Sandbox.require_isolation = False in nbgrader_config.py or {ALLOW_UNSANDBOXED_ENV}=1")
+
+
+def _this_worker() -> str:
+    """Host, pid and, inside a Dask worker, its address: the machine an instructor must fix."""
+    where = f"host {socket.gethostname()} pid {os.getpid()}"
+    if "distributed" in sys.modules:
+        from distributed import get_worker
+
+        try:
+            where += f" (Dask worker {get_worker().address})"
+        except ValueError:  # not running inside a worker
+            pass
+    return where
 
 
 def _scratch_dir() -> str:

@@ -1,0 +1,8 @@
+"""Errors that stop a whole grading run, in a module that imports nothing of the judge (the
+sandbox raises one, and the hidden-test runner that defines the others imports the sandbox)."""
+from __future__ import annotations
+
+
+class GradingSetupError(RuntimeError):
+    """The instructor's side is wrong (hidden tests missing, broken or mislabelled), or the
+    grading machine is: every submission graded with it would be wrongly graded."""
