@@ -26,7 +26,14 @@ c.Autograde.autograde_preprocessors = [
     "grucourse.judge.preprocessors.SaveJudgeGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    "grucourse.judge.sanitize.SanitizeStudentHTML",
 ]
+
+# Student markdown and outputs are made inert HTML (no script, event handlers, javascript: URLs,
+# frames, forms or styles) when the graded notebook is written (above) and again whenever it is
+# rendered: formgrader's manual grading page and `generate_feedback` both export with this
+# HTMLExporter, so a graded notebook written by anything else is shown clean too.
+c.HTMLExporter.preprocessors = ["grucourse.judge.sanitize.SanitizeStudentHTML"]
 
 # Re-running `nbgrader autograde` after an interruption (kill -9) regrades every submission
 # instead of skipping those with an autograded/ folder (which may be half written): cheap,

@@ -4,7 +4,8 @@ The graded notebook is what `nbgrader generate_feedback` renders for the student
 submission with the outputs its cells produced in the sandbox, every graded cell showing the
 judge's checks, hints and score, and the problems found with the file (renamed, unreadable,
 cells deleted). The rendering is the judge's own `JudgeNotebook`, so this matches what plain
-`nbgrader autograde` writes.
+`nbgrader autograde` writes; `SanitizeStudentHTML` then makes student markdown and outputs
+inert before formgrader or a feedback page shows them.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from nbgrader.preprocessors import ClearOutput
 from grucourse.course import Course
 from grucourse.judge.notebook import NotebookUnreadable, read_notebook, restore_locked_cells
 from grucourse.judge.preprocessors import RESOURCE_KEY, JudgeNotebook
+from grucourse.judge.sanitize import SanitizeStudentHTML
 from grucourse.results import SubmissionResult
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -51,7 +53,7 @@ def render_autograded(course: Course, notebook: Path | None, result: SubmissionR
     if source is not None:
         restore_locked_cells(nb, source)
     resources = {RESOURCE_KEY: result}
-    for preprocessor in (ClearOutput(), ShowJudgeResult()):
+    for preprocessor in (ClearOutput(), ShowJudgeResult(), SanitizeStudentHTML()):
         nb, resources = preprocessor.preprocess(nb, resources)
     return nbformat.writes(nb)
 
