@@ -114,8 +114,15 @@ def write_quizzes(course: Course) -> str:
 
 def build(course: Course, assignments: list[str] | None = None, db_url: str | None = None,
           report: Callable[[str], object] = print) -> list[Path]:
-    """Quiz sources first, then one release notebook per assignment (default: all in source/)."""
+    """Quiz sources first, then one release notebook per assignment (default: all in source/);
+    the hidden tests are recorded (grading_tests/MANIFEST.sha256), which the judge checks."""
+    from grucourse.judge.manifest import TreeProblem, record
+
     report(write_quizzes(course))
+    try:
+        report(record(course.grading_tests))
+    except TreeProblem as exc:
+        raise ReleaseError(str(exc)) from exc
     return [release_assignment(course, a, db_url) for a in (assignments or source_assignments(course))]
 
 

@@ -9,6 +9,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grucourse.cli import main
+from grucourse.judge.manifest import record
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
 from test_pipeline_support import code_class, gradebook_scores, max_score, submit
@@ -73,6 +74,7 @@ def test_broken_hidden_tests_stop_the_run_before_the_gradebook(tmp_path, capsys)
     (course.grading_tests / "gru_gates" / "test_zz_mislabelled.py").write_text(
         "import pytest\npytestmark = pytest.mark.grade_id('no_such_cell')\n\n"
         "def test_anything(student):\n    assert True\n")
+    record(course.grading_tests)  # the instructor rebuilt after adding it
     assert main(["--course", str(course.root), "grade", "gru_gates", "--workers", "1"]) == 1
     assert "no_such_cell" in capsys.readouterr().out
     with Gradebook(course.db_url) as gradebook:

@@ -99,6 +99,10 @@ def run_hidden_tests(directory: Path, plugin: JudgePlugin) -> None:
     if problems:
         raise GradingSetupError(f"the hidden tests of {directory.name} are not those recorded by `grucourse build`, "
                                 f"nothing was graded: {'; '.join(problems)} ({REBUILD})")
+    packages = [p for p in (directory.parent / "__init__.py", *directory.rglob("__init__.py")) if p.exists()]
+    if packages:  # pytest would import a package's __init__.py before the tests, whatever it holds
+        raise GradingSetupError(f"hidden tests must not be a package, nothing was graded: remove "
+                                f"{', '.join(str(p) for p in packages)}")
     modules = hidden_test_modules(directory)
     if not modules:
         raise GradingSetupError(f"{directory} holds no test_*.py: every code assignment needs hidden tests")
