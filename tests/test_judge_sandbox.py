@@ -13,20 +13,10 @@ import pytest
 
 from grucourse.judge import sandbox as sandbox_module
 from grucourse.judge.cgroups import Cgroup
-from grucourse.judge.runner import CellRun, NotebookRunner
 from grucourse.judge.sandbox import IsolationUnavailable, Sandbox
+from judge_fixtures.sandboxed import run
 
 pytestmark = pytest.mark.skipif(not sandbox_module.isolation_available(), reason="bubblewrap cannot run here")
-
-
-def run(*cells: str, **limits) -> tuple[list[CellRun], list[str]]:
-    log: list[str] = []
-    runner = NotebookRunner(list(enumerate(cells)), Sandbox(**limits), log)
-    try:
-        runs = runner.run_cells()
-    finally:
-        runner.close()
-    return [runs[i] for i in range(len(cells))], log
 
 
 def cgroups_writable() -> bool:
