@@ -18,6 +18,14 @@ class CheckResult:
     passed: bool
     weight: float = 1.0
     message: str = ""
+    case: str = ""
+    """The parametrized case in words ("n=3, d=4, h=5, row bias"), empty for a single check:
+    runs of one test share `name`, so feedback can say "failed in 2 of 3 cases" once."""
+
+    @property
+    def label(self) -> str:
+        """The name with its case: unique per run of a test (reports list every run)."""
+        return f"{self.name} [{self.case}]" if self.case else self.name
 
 
 @dataclass
@@ -30,15 +38,51 @@ class CellResult:
     checks: list[CheckResult] = field(default_factory=list)
 
     def feedback(self) -> str:
-        """Text written into the graded cell: which checks passed, hints for the failed ones."""
+        """Text written into the graded cell: one line per check, the runs of a parametrized
+        check grouped into one line with a count, hints for the failed ones."""
         lines = [f"{self.grade_id}: {self.score:g} / {self.max_score:g} points"]
+        groups: dict[str, list[CheckResult]] = {}
         for check in self.checks:
-            mark = "PASS" if check.passed else "FAIL"
-            line = f"  [{mark}] {check.name}"
-            if check.message:
-                line += f": {check.message}"
-            lines.append(line)
+            groups.setdefault(check.name, []).append(check)
+        for name, runs in groups.items():
+            lines += _group_lines(name, runs)
         return "\n".join(lines)
+
+
+CASE_SEPARATOR = ", "
+"""Between the parts of a case label (`CheckResult.case`); shapes are written without spaces."""
+
+
+def _group_lines(name: str, runs: list[CheckResult]) -> list[str]:
+    """The feedback lines of one check over its cases: "[PASS] name (3 cases)", or "[FAIL] name:
+    failed in 2 of 3 cases (n=1; n=4) — message", one indented line per message when they differ."""
+    failed = [run for run in runs if not run.passed]
+    if len(runs) == 1:
+        run = runs[0]
+        return [f"  [{'PASS' if run.passed else 'FAIL'}] {name}" + (f": {run.message}" if run.message else "")]
+    if not failed:
+        return [f"  [PASS] {name} ({len(runs)} cases)"]
+    cases = _distinct_cases(runs)
+    by_message: dict[str, list[str]] = {}
+    for run in failed:
+        by_message.setdefault(run.message or "the check failed", []).append(cases[id(run)])
+    head = f"  [FAIL] {name}: failed in {len(failed)} of {len(runs)} cases"
+    if len(by_message) == 1:
+        [(message, where)] = by_message.items()
+        shown = _case_list(where) if len(failed) < len(runs) else ""
+        return [head + (f" ({shown})" if shown else "") + f" — {message}"]
+    return [head + ":"] + [f"      {_case_list(where) or 'other cases'}: {message}" for message, where in by_message.items()]
+
+
+def _distinct_cases(runs: list[CheckResult]) -> dict[int, str]:
+    """Each run's case without the parts all runs share (e.g. the function of a grouped check)."""
+    parts = [run.case.split(CASE_SEPARATOR) if run.case else [] for run in runs]
+    shared = set.intersection(*(set(p) for p in parts))
+    return {id(run): CASE_SEPARATOR.join(p for p in own if p not in shared) for run, own in zip(runs, parts)}
+
+
+def _case_list(cases: list[str]) -> str:
+    return "; ".join(case for case in cases if case)
 
 
 @dataclass

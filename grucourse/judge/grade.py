@@ -25,7 +25,7 @@ from grucourse.judge.sandbox import Sandbox, course_sandbox
 from grucourse.judge.student import Student
 from grucourse.results import CellResult, SubmissionResult
 
-JUDGE_VERSION = "2"  # 2: results carry the figures cells drew
+JUDGE_VERSION = "3"  # 2: results carry the figures cells drew; 3: checks carry their case apart from the name
 
 __all__ = ["GradingSetupError", "fingerprint", "grade_submission"]
 

@@ -38,8 +38,10 @@ class DropDuplicateIds(DeduplicateIds):
 
 class JudgeNotebook(NbGraderPreprocessor):
     """Grades the submission in the sandbox + trusted pytest session and writes the feedback:
-    each student cell gets its captured outputs, each graded cell a stdout stream with the
-    checks and an execute_result with its score (never stderr, which nbgrader reads as 0)."""
+    each student cell gets its captured outputs, each graded cell one stdout stream with its
+    score and checks. The scores are stored from the judge's result (SaveJudgeGrades), never
+    read back from these outputs, so there is no execute_result (pages showed it as a bare
+    `Out[ ]: 0.0`) and no stderr (which nbgrader would read as 0)."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         result = self.judge_result(resources)
@@ -100,11 +102,7 @@ def _graded_outputs(cell: CellResult, problems: list[str]) -> list[NotebookNode]
     text = cell.feedback() + "\n"
     if problems:
         text = "Problems with this submission:\n" + "".join(f"  - {p}\n" for p in problems) + "\n" + text
-    text = wrap_feedback(text)
-    return [
-        nbformat.v4.new_output("stream", name="stdout", text=text),
-        nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(cell.score))}, execution_count=None),
-    ]
+    return [nbformat.v4.new_output("stream", name="stdout", text=wrap_feedback(text))]
 
 
 class SaveJudgeGrades(SaveAutoGrades):

@@ -7,6 +7,7 @@ traceback of hidden code. Everything else goes to the instructor log.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from grucourse.judge.student import Student, StudentError
-from grucourse.results import CheckResult
+from grucourse.results import CASE_SEPARATOR, CheckResult
 
 MARKERS = (
     "grade_id(name): the graded cell (source grade_id) these tests score",
@@ -33,15 +34,43 @@ class Outcome:
 
 
 def check_name(item: pytest.Item) -> str:
-    """The check's title: the test docstring's first line, or its name without `test_`, with the
-    parametrization id (e.g. the input shapes) so that repeated checks can be told apart."""
+    """The check's title, the same for every parametrized case: the test docstring's first line,
+    or its name without `test_`."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
     if doc and doc.strip():
-        title = doc.strip().splitlines()[0]
-    else:
-        title = getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
+        return doc.strip().splitlines()[0]
+    return getattr(item, "originalname", item.name).removeprefix("test_").replace("_", " ")
+
+
+_ID_WORD = re.compile(r"([A-Za-z]+)(\d+)")
+
+
+def case_label(item: pytest.Item) -> str:
+    """The parametrized case in words, from what pytest's ids already show (never other values):
+    the arguments when all are ints, strings or shapes ("n=4, h=3" rather than "4-3"), else the
+    ids with `n3` read as "n=3" and `row_bias` as "row bias"."""
     callspec = getattr(item, "callspec", None)
-    return f"{title} [{callspec.id}]" if callspec else title
+    if callspec is None:
+        return ""
+    shown = [_shown(name, value) for name, value in callspec.params.items()]
+    if all(shown):
+        return CASE_SEPARATOR.join(shown)
+    parts = []
+    for piece in callspec.id.split("-"):
+        words = [_ID_WORD.fullmatch(word) for word in piece.split("_")]
+        parts += [f"{m[1]}={m[2]}" for m in words if m]
+        rest = " ".join(word for word, m in zip(piece.split("_"), words) if not m)
+        parts += [rest] if rest else []
+    return CASE_SEPARATOR.join(parts)
+
+
+def _shown(name: str, value: object) -> str:
+    """`name=value` for an int, a string or a shape; "" for anything else."""
+    if isinstance(value, (int, str)):
+        return f"{name}={value}"
+    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        return f"{name}={value}".replace(" ", "")  # "(1,5)": the case separator stays unambiguous
+    return ""
 
 
 def _raised_in_library(excinfo: pytest.ExceptionInfo[BaseException]) -> bool:
@@ -120,5 +149,6 @@ class JudgePlugin:
         weight = item.get_closest_marker("weight")
         return Outcome(
             grade_id=str(grade_id.args[0]) if grade_id and grade_id.args else None,
-            check=CheckResult(check_name(item), True, float(weight.args[0]) if weight and weight.args else 1.0),
+            check=CheckResult(check_name(item), True, float(weight.args[0]) if weight and weight.args else 1.0,
+                              case=case_label(item)),
         )

@@ -47,7 +47,7 @@ def check_rows(course: Course, scores: Iterable[ScoreRow]) -> list[CheckRow]:
     for row in scores:
         result = cache.load(row.assignment, row.student)
         for cell in (result.cells.values() if result else ()):
-            rows += [CheckRow(row.student, row.assignment, cell.grade_id, check.name, check.passed, check.weight)
+            rows += [CheckRow(row.student, row.assignment, cell.grade_id, check.label, check.passed, check.weight)
                      for check in cell.checks]
     return rows
 
