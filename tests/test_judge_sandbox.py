@@ -155,6 +155,7 @@ def test_without_bubblewrap_it_refuses_by_default_or_warns_loudly_when_allowed(
     assert f"pid {os.getpid()}" in message and socket.gethostname() in message and missing in message
     assert "c.Sandbox.require_isolation = False" in message
     # The opt-out of a trusted machine, explicitly: only the rlimits apply, with a warning.
+    sandbox_module._warn_unsandboxed.cache_clear()  # said once per process
     [cell], _ = run("import resource\nprint(resource.getrlimit(resource.RLIMIT_NPROC))", max_processes=77,
                     use_cgroups=False, bwrap=missing, require_isolation=False)
     assert cell.stdout == "(77, 77)\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import shutil
 import socket
@@ -83,8 +84,7 @@ class Sandbox(LoggingConfigurable):
         if problem is not None:
             if self.require_isolation:
                 raise IsolationUnavailable(refusal(problem))
-            self.log.warning("SANDBOX UNAVAILABLE on %s (%s): running student code with rlimits only, NOT isolated "
-                             "(Sandbox.require_isolation is off)", _this_worker(), problem)
+            _warn_unsandboxed(problem)
         group = Cgroup.create(self.group_memory_bytes, self.max_processes + 4) if self.use_cgroups else Cgroup()
         # RLIMIT_NPROC counts every process of uid 65534 in one user namespace; with a per-sandbox
         # user namespace or pids cgroup it is only a backstop, so one sandbox cannot starve another.
@@ -329,6 +329,14 @@ def isolation_problem(bwrap: str = "bwrap") -> str | None:
 def isolation_available(bwrap: str = "bwrap") -> bool:
     """Whether the full sandbox can be built here."""
     return isolation_problem(bwrap) is None
+
+
+@functools.cache
+def _warn_unsandboxed(problem: str) -> None:
+    """Once per process, on a logger that reaches the terminal from Dask workers and nbgrader."""
+    logging.getLogger(__name__).warning(
+        "SANDBOX UNAVAILABLE on %s (%s): running student code with rlimits only, NOT isolated "
+        "(Sandbox.require_isolation is off)", _this_worker(), problem)
 
 
 def refusal(problem: str) -> str:
