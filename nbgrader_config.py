@@ -12,9 +12,14 @@ c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "gru_course"
 
+# A submission is read by the judge's rules and its nbgrader metadata taken from the source
+# notebook, so a broken file (not JSON, not UTF-8, a link, an old schema_version, edited or
+# copied graded cells) is graded 0 with a warning naming it, and the batch goes on.
+c.Autograde.exporter_class = "grucourse.judge.preprocessors.SubmissionExporter"
+c.Autograde.pre_convert_hook = "grucourse.judge.preprocessors.report_misnamed_notebooks"
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "grucourse.judge.preprocessors.DropDuplicateIds",
+    "grucourse.judge.preprocessors.SourceMetadata",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",

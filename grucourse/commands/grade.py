@@ -27,11 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grucourse.course import Course
-    from grucourse.pipeline.submissions import find_submissions, submitted_assignments
+    from grucourse.pipeline.submissions import find_submissions, refused_folders, submitted_assignments
     from grucourse.pipeline.summary import print_summary
+    from grucourse.terminal import rich_text
 
     course = Course.at(args.course)
     console = Console()
+    for message in refused_folders(course):
+        console.print(rich_text(message, style="bold red"), soft_wrap=True)
     submissions = find_submissions(course, args.assignments or submitted_assignments(course))
     if not submissions:
         console.print(f"no submissions under {course.submitted}")

@@ -20,7 +20,7 @@ from nbformat import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests
 
-COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task")
+COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task", "schema_version")
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 
 

@@ -4,36 +4,104 @@
 the student's kernel it grades the submission with `grade_submission` (or reuses the
 pipeline's cached result for exactly these files) and writes what the judge saw into the
 notebook. `SaveJudgeGrades` takes the place of `SaveAutoGrades` and stores the judge's
-scores, keyed by the source notebook's grade_ids.
+scores, keyed by the source notebook's grade_ids. `SubmissionExporter` and `SourceMetadata`
+make nbgrader's sanitize step read a broken submission as the judge does, so one student's file
+never stops the batch (docs/architecture.md, "Broken submissions in plain nbgrader").
 """
 from __future__ import annotations
 
+import json
+import os
 import textwrap
+from pathlib import Path
+from typing import Any
 
 import nbformat
+from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils as nbutils
+from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import DeduplicateIds, NbGraderPreprocessor, SaveAutoGrades
+from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
 from grucourse.course import Course
+from grucourse.judge.notebook import nbgrader_meta, read_notebook
 from grucourse.results import CellResult, SubmissionResult
 
 RESOURCE_KEY = "grucourse_judge"
 
 
-class DropDuplicateIds(DeduplicateIds):
-    """nbgrader's DeduplicateIds leaves `{}` as the nbgrader metadata of a copied graded cell,
-    which nbgrader's own validation rejects, aborting `nbgrader autograde` for the rest of the
-    batch. Removing the key makes the copy an ordinary cell (the judge reports the copy)."""
+def _course(config: Any) -> Course:
+    return Course.at(CourseDirectory(config=config).root)
 
-    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
-                        cell_index: int) -> tuple[NotebookNode, ResourcesDict]:
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.metadata.get("nbgrader") == {}:
-            del cell.metadata["nbgrader"]
-        return cell, resources
+
+class SubmissionExporter(NotebookExporter):
+    """nbgrader's notebook exporter, reading submissions by the judge's rules.
+
+    nbgrader opens a submission with nbformat, which follows links, blocks on a FIFO and raises
+    on a non-UTF-8, non-JSON, non-notebook or empty file: that student then gets no grades and
+    the run ends in a traceback. Here a submission the judge cannot read stands as the release
+    notebook, as `grucourse grade` shows it; JudgeNotebook grades the real file (0 points) and
+    writes why into the feedback. Files outside submitted/ (nbgrader's second pass reads its own
+    autograded/ copy) are read by nbgrader as usual."""
+
+    def from_filename(self, filename: str, resources: ResourcesDict | None = None,
+                      **kw: Any) -> tuple[NotebookNode, ResourcesDict]:
+        from grucourse.pipeline.autograded import readable
+
+        course = _course(self.config)
+        path = Path(os.path.abspath(filename))
+        info = (resources or {}).get("nbgrader", {})
+        if not path.is_relative_to(course.submitted) or "assignment" not in info:
+            return super().from_filename(filename, resources, **kw)
+        nb = readable(path, below=course.submitted) or readable(course.release_notebook(info["assignment"]))
+        if nb is None:  # no release either: nbgrader's own error says what is missing
+            return super().from_filename(filename, resources, **kw)
+        resources = resources if resources is not None else ResourcesDict()
+        resources["metadata"] = ResourcesDict(name=path.stem, path=str(path.parent))
+        return self.from_notebook_node(nb, resources, **kw)
+
+
+def report_misnamed_notebooks(assignment: str, student: str, notebooks: list[str]) -> None:
+    """nbgrader's `Autograde.pre_convert_hook`: nbgrader grades a notebook only under its source
+    name and, for a student with none, says "No notebooks found, did you forget to run
+    'nbgrader generate_assignment'?"; this says which file it skipped and what to do."""
+    from traitlets.log import get_logger
+
+    for notebook in map(Path, notebooks):
+        expected = notebook.parents[3] / "source" / notebook.parent.name
+        names = sorted(p.name for p in expected.glob("*.ipynb"))
+        if names and notebook.name not in names:
+            get_logger().warning(
+                "%s/%s/%s: the notebook should be named %s; nbgrader autograde does not grade it under "
+                "another name (rename it, or grade with `grucourse grade`, which does)",
+                notebook.parent.parent.name, notebook.parent.name, notebook.name, " or ".join(names))
+
+
+class SourceMetadata(NbGraderPreprocessor):
+    """Each cell's nbgrader metadata as the source notebook has it, cells lined up as the judge
+    lines them up (grucourse.judge.notebook.assemble): the first cell carrying a source grade_id
+    gets that cell's metadata, in the current schema; other nbgrader metadata (an unknown or
+    repeated grade_id) is removed, so the cell is an ordinary one. nbgrader's checks otherwise
+    stop the whole batch on an old or new schema_version (SchemaTooOldError, SchemaTooNewError)
+    and drop the student on metadata its validator rejects; the judge names each such edit."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        info = resources["nbgrader"]
+        source = read_notebook(_course(self.config).source / info["assignment"] / f"{info['notebook']}.ipynb")
+        expected = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c) for c in source.cells
+                    if nbgrader_meta(c).get("grade_id")}
+        for cell in nb.cells:
+            if "nbgrader" not in cell.metadata:
+                continue
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            meta = expected.pop(grade_id, None) if isinstance(grade_id, str) else None
+            if meta is None:
+                del cell.metadata["nbgrader"]
+            else:
+                cell.metadata["nbgrader"] = nbformat.from_dict(json.loads(json.dumps(meta)))
+        return nb, resources
 
 
 class JudgeNotebook(NbGraderPreprocessor):
@@ -107,7 +175,20 @@ def _graded_outputs(cell: CellResult, problems: list[str]) -> list[NotebookNode]
 
 class SaveJudgeGrades(SaveAutoGrades):
     """Stores the judge's score for every cell it graded (code test cells, quiz answer cells),
-    so none of them lands in "needs manual grading"; other grade cells keep nbgrader's rule."""
+    so none of them lands in "needs manual grading"; other grade cells keep nbgrader's rule.
+    Graded cells the submission lacks (deleted, or an unreadable file) get the judge's 0 too,
+    where nbgrader would leave them ungraded."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        nb, resources = super().preprocess(nb, resources)
+        result: SubmissionResult | None = resources.get(RESOURCE_KEY)
+        present = {cell.metadata.nbgrader["grade_id"] for cell in nb.cells if nbutils.is_grade(cell)}
+        missing = [cell for grade_id, cell in (result.cells.items() if result else ()) if grade_id not in present]
+        if missing:
+            with Gradebook(self.db_url) as self.gradebook:
+                for judged in missing:
+                    self._store(judged)
+        return nb, resources
 
     def _add_score(self, cell: NotebookNode, resources: ResourcesDict) -> None:
         result: SubmissionResult | None = resources.get(RESOURCE_KEY)
@@ -115,6 +196,9 @@ class SaveJudgeGrades(SaveAutoGrades):
         if judged is None:
             super()._add_score(cell, resources)
             return
+        self._store(judged)
+
+    def _store(self, judged: CellResult) -> None:
         grade = self.gradebook.find_grade(judged.grade_id, self.notebook_id, self.assignment_id, self.student_id)
         grade.auto_score = judged.score
         grade.needs_manual_grade = grade.manual_score is not None

@@ -34,19 +34,20 @@ class ShowJudgeResult(JudgeNotebook):
         return resources[RESOURCE_KEY]
 
 
-def readable(path: Path | None) -> NotebookNode | None:
-    """The notebook at `path`, or None when it is missing, oversized or not a notebook."""
+def readable(path: Path | None, below: Path | None = None) -> NotebookNode | None:
+    """The notebook at `path`, or None when it is missing, oversized or not a notebook (or, for a
+    submission handed in under `below`, a link: see read_notebook)."""
     try:
-        if path is None or path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        if path is None or path.lstat().st_size > MAX_NOTEBOOK_BYTES:
             return None
-        return read_notebook(path)
+        return read_notebook(path, below)
     except (OSError, NotebookUnreadable):  # the judge has reported it already
         return None
 
 
 def render_autograded(course: Course, notebook: Path | None, result: SubmissionResult) -> str | None:
     """The graded notebook as JSON text (run on the workers); None when there is no notebook at all."""
-    nb = readable(notebook) or readable(course.release_notebook(result.assignment))
+    nb = readable(notebook, course.submitted) or readable(course.release_notebook(result.assignment))
     if nb is None:
         return None
     source = readable(course.source_notebook(result.assignment))

@@ -1,4 +1,7 @@
-"""Which notebooks a grading run has to judge: nbgrader's `submitted/<student>/<assignment>/`."""
+"""Which notebooks a grading run has to judge: nbgrader's `submitted/<student>/<assignment>/`.
+
+Only folders named by a plain student id (`grucourse.ids`) are graded; any other folder is
+refused by `refused_folders`, so its name never reaches the gradebook, a file name or a report."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from grucourse.course import Course
+from grucourse.ids import is_plain_id, refusal
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Submission:
 
 def submitted_assignments(course: Course) -> list[str]:
     """Assignments with at least one submission and a source notebook to grade against."""
-    found = {path.name for path in course.submitted.glob("*/*") if path.is_dir()}
+    found = {path.name for path in course.submitted.glob("*/*") if path.is_dir() and is_plain_id(path.parent.name)}
     return sorted(a for a in found if course.source_notebook(a).is_file())
 
 
@@ -50,5 +54,14 @@ def find_submissions(course: Course, assignments: Iterable[str]) -> list[Submiss
         locate(course, folder.parent.name, assignment)
         for assignment in assignments
         for folder in sorted(course.submitted.glob(f"*/{assignment}"))
-        if folder.is_dir()
+        if folder.is_dir() and is_plain_id(folder.parent.name)
     ]
+
+
+def refused_folders(course: Course) -> list[str]:
+    """A message for every entry of submitted/ that is not named by a plain student id (it is
+    never graded); the name is shown escaped."""
+    if not course.submitted.is_dir():
+        return []
+    return [refusal(entry.name, "submitted/") for entry in sorted(course.submitted.iterdir())
+            if not is_plain_id(entry.name)]

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from grucourse.pipeline.grading import Graded
 from grucourse.pipeline.report_data import ScoreRow
+from grucourse.terminal import rich_text
 
 
 def summary_table(graded: list[Graded]) -> Table:
@@ -36,7 +37,7 @@ def print_summary(graded: list[Graded], console: Console) -> None:
     if problems:
         console.print(f"[bold red]{len(problems)} problem(s):")
         for problem in problems:
-            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+            console.print(rich_text(f"  {problem}"), highlight=False, soft_wrap=True)
 
 
 def score_table(rows: list[ScoreRow]) -> Table:
@@ -49,5 +50,5 @@ def score_table(rows: list[ScoreRow]) -> Table:
     for assignment in assignments:
         table.add_column(f"{assignment} (/{top[assignment]:g})", justify="right")
     for student in sorted({r.student for r in rows}):
-        table.add_row(student, *(f"{round(scores[student, a], 2):g}" if (student, a) in scores else "-" for a in assignments))
+        table.add_row(rich_text(student, keep_lines=False), *(f"{round(scores[student, a], 2):g}" if (student, a) in scores else "-" for a in assignments))
     return table

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grucourse.course import Course
+from grucourse.ids import is_plain_id
 from grucourse.similarity.code import UnreadableNotebook, code_cells, student_code
 from grucourse.similarity.fingerprints import Document, Settings, boilerplate_hashes, document
+from grucourse.terminal import printable
 
 ARCHIVE_SUFFIXES = (".ipynb", ".py")
 
@@ -31,9 +33,9 @@ def _read_code(path: Path, template_cells: list[str]) -> str:
 
 
 def submissions(course: Course, assignment: str) -> dict[str, Path]:
-    """Student id -> submitted notebook, in nbgrader's layout."""
+    """Student id -> submitted notebook, in nbgrader's layout (plain student ids only, as graded)."""
     found = sorted(course.submitted.glob(f"*/{assignment}/{assignment}.ipynb"))
-    return {path.parents[1].name: path for path in found}
+    return {path.parents[1].name: path for path in found if is_plain_id(path.parents[1].name)}
 
 
 def archive_files(directory: Path) -> list[Path]:
@@ -64,7 +66,7 @@ def collect(
         try:
             code = _read_code(path, template_cells)
         except UnreadableNotebook as problem:
-            print(f"skipped {problem}", file=sys.stderr)
+            print(printable(f"skipped {problem}", keep_lines=True), file=sys.stderr)
             result.skipped.append(problem)
             continue
         result.documents.append(document(label, path, code, settings, boilerplate, archived))

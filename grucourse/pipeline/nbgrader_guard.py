@@ -1,0 +1,86 @@
+"""Plain nbgrader commands of this course refuse student ids that are not plain ids.
+
+nbgrader takes a student id from a folder name under submitted/ (autograde, generate_feedback,
+release_feedback) or from the name of a file in the exchange's inbound directory (collect),
+where any student can write any name. Such an id becomes a gradebook key that formgrader shows,
+a path and a log line. `install(c)`, called by the course's nbgrader_config.py:
+
+* makes every nbgrader converter skip a submission whose student id is not plain
+  (`grucourse.ids`), with an error naming the folder escaped, before nbgrader creates the
+  student in the gradebook or copies a file; the rest of the class is processed;
+* replaces the exchange's collector by `PlainIdCollect`, which refuses inbound submissions with
+  such an id, with an unreadable name or timestamp (stock nbgrader aborts the whole collect on
+  those), and forged ones: named after one account but owned by another (stock nbgrader only
+  warns), unless owned by the account collecting (one-user set-ups, where the instructor's
+  account owns every file);
+* escapes control sequences in every log line (`grucourse.terminal`).
+"""
+from __future__ import annotations
+
+import os
+import typing
+
+from nbgrader.converters.base import BaseConverter
+from nbgrader.exchange.abc.exchange import ExchangeError
+from nbgrader.exchange.default.collect import ExchangeCollect, pwd
+from nbgrader.utils import parse_utc
+from traitlets.config import Config
+
+from grucourse.ids import is_plain_id, refusal, shown
+from grucourse.terminal import escape_log_records
+
+_INIT_DESTINATION = BaseConverter.init_destination
+_EPOCH = "1970-01-01 00:00:00.000000 UTC"
+
+
+def _plain_ids_only(self: BaseConverter, assignment_id: str, student_id: str) -> bool:
+    """BaseConverter.init_destination, refusing a student id that is not plain ("." is how
+    generate_assignment names the instructor's own source folder)."""
+    if student_id != "." and not is_plain_id(student_id):
+        self.log.error("%s", refusal(student_id, f"{self.coursedir.root}/{self._input_directory}"))
+        return False
+    return _INIT_DESTINATION(self, assignment_id, student_id)
+
+
+class PlainIdCollect(ExchangeCollect):
+    """nbgrader's collector, collecting only plain, unforged student ids."""
+
+    def _path_to_record(self, path: str) -> dict[str, typing.Any]:
+        try:
+            return super()._path_to_record(path)
+        except (ExchangeError, ValueError, OverflowError) as exc:  # dateutil's ParserError is a ValueError
+            filename = os.path.basename(path)
+            return {"username": f"\0{filename}", "filename": filename, "timestamp": parse_utc(_EPOCH),
+                    "refused": f"not a submission name ({type(exc).__name__})"}
+
+    def init_src(self) -> None:
+        super().init_src()
+        kept = []
+        for record in self.src_records:
+            problem = record.get("refused") or self._problem(record)
+            if problem:
+                self.log.error("refused inbound submission %s: %s; not collected", shown(record["filename"]), problem)
+            else:
+                kept.append(record)
+        self.src_records = kept
+
+    def _problem(self, record: dict[str, typing.Any]) -> str | None:
+        student = record["username"]
+        if not is_plain_id(student):
+            return refusal(student, "inbound")
+        if self.check_owner and pwd is not None:
+            uid = os.stat(os.path.join(self.inbound_path, record["filename"])).st_uid
+            try:
+                owner = pwd.getpwuid(uid).pw_name
+            except KeyError:
+                owner = f"uid {uid}"
+            if owner != student and uid != os.geteuid():
+                return f"it claims student id {student} but is owned by {shown(owner)}, a forged id"
+        return None
+
+
+def install(config: Config) -> None:
+    """Applies the guards above to the nbgrader commands this configuration runs."""
+    escape_log_records()
+    BaseConverter.init_destination = _plain_ids_only  # type: ignore[method-assign]
+    config.ExchangeFactory.collect = f"{__name__}.{PlainIdCollect.__name__}"
