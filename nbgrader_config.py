@@ -80,3 +80,11 @@ c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 from grucourse.quiz.preprocessors import generate_assignment_preprocessors  # noqa: E402
 
 c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+
+# --- Student ids (docs/security.md) ---------------------------------------------------------
+# Submissions whose student id (folder under submitted/, file name in the exchange) is not a
+# plain id are skipped with an error; forged inbound names are refused at collect; log lines
+# have control sequences escaped.
+from grucourse.pipeline.nbgrader_guard import install as guard_student_ids  # noqa: E402
+
+guard_student_ids(c)
