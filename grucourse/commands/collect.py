@@ -19,14 +19,15 @@ def run(args: argparse.Namespace) -> int:
 
     from grucourse.course import Course
     from grucourse.pipeline.collect import collect_zip, read_mapping
+    from grucourse.terminal import printable
 
     course = Course.at(args.course)
     try:
         done = collect_zip(course, args.zip, args.assignment, read_mapping(args.map) if args.map else None)
     except (OSError, zipfile.BadZipFile, KeyError) as exc:  # KeyError: the CSV lacks a column
-        print(f"{args.zip}: cannot import: {type(exc).__name__}: {exc}")
+        print(printable(f"{args.zip}: cannot import: {type(exc).__name__}: {exc}"))
         return 1
     for line in done.warnings + done.rejected:
-        print(line)
+        print(printable(line))
     print(f"{len(done.placed)} notebook(s) placed under {course.submitted}, {len(done.rejected)} entry(ies) rejected")
     return 1 if done.rejected else 0
