@@ -86,8 +86,8 @@ class Sandbox(LoggingConfigurable):
                 raise IsolationUnavailable(refusal(problem))
             _warn_unsandboxed(problem)
         group = Cgroup.create(self.group_memory_bytes, self.max_processes + 4) if self.use_cgroups else Cgroup()
-        # RLIMIT_NPROC counts every process of uid 65534 in one user namespace; with a per-sandbox
-        # user namespace or pids cgroup it is only a backstop, so one sandbox cannot starve another.
+        # RLIMIT_NPROC counts the processes of a uid in one user namespace (each sandbox has its
+        # own); with a per-sandbox pids cgroup it is only a backstop.
         command = self._prlimit(self.max_processes * (8 if group.caps_processes else 1)) + argv
         scratch = None if problem is None else _scratch_dir()
         with contextlib.ExitStack() as stack:
