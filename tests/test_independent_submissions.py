@@ -79,6 +79,8 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_gates", "forward_last_state_only"): lose("gru_forward_tests"),
     ("gru_gates", "cell_passes_one_minus_Z"): lose(*FORWARD, hint=CHO),
     ("gru_bptt", "no_direct_path"): lose(*BPTT, hint="the direct path dH_prev += dH_t * (1 - Z) is missing"),
+    # the published slip: tanh' and sigmoid' taken at the pre-activations (1 - a**2, a (1 - a))
+    ("gru_bptt", "derivatives_at_preactivations"): lose(*BPTT, hint="the derivatives are taken at the pre-activations"),
     # the base's gru_backward is written out and does not call the buggy cell
     ("gru_bptt", "dZ_wrong_sign"): lose("gru_cell_backward_tests"),
     ("gru_bptt", "dU_r_transposed"): lose("gru_cell_backward_tests"),

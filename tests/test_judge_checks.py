@@ -60,5 +60,23 @@ def test_gradient_dicts() -> None:
     with pytest.raises(AssertionError, match="expected a dict with keys W, b"):
         assert_grads_match([EXPECTED], expected, name="grads")
     wrong = {"W": 2 * EXPECTED, "b": EXPECTED[0]}
-    with pytest.raises(AssertionError, match=r"^grads\['W'\] returned wrong values: doubled$"):
+    with pytest.raises(AssertionError, match=r"^grads returned wrong values: doubled$"):
         assert_grads_match(wrong, expected, name="grads", hints={"doubled": {"W": 2 * EXPECTED}})
+    with pytest.raises(AssertionError, match=r"^grads\['W'\] returned wrong values \(14 of 15 entries differ\)$"):  # 2 * 0 is still 0
+        assert_grads_match(wrong, expected, name="grads", hints={"halved": {"W": EXPECTED / 2}})
+
+
+def test_the_closest_hint_is_named_whatever_the_order() -> None:
+    """Two hints within the tolerance: the one nearer the student's value wins, in any order; a
+    hint that explains some entries but not all is not named."""
+    expected = {"W": EXPECTED, "b": EXPECTED[0] + 2}
+    student = {"W": -EXPECTED, "b": EXPECTED[0] + 2 + 1e-9}
+    near = {"W": -EXPECTED * (1 + 3e-6), "b": expected["b"]}
+    for hints in ({"near": near, "exact": student}, {"exact": student, "near": near}):
+        with pytest.raises(AssertionError, match="wrong values: exact$"):
+            assert_grads_match(student, expected, name="grads", hints=hints)
+        with pytest.raises(AssertionError, match="wrong values: exact$"):
+            assert_matches(student["W"], expected["W"], name="f", hints={k: v["W"] for k, v in hints.items()})
+    partial_only = {"W": -EXPECTED, "b": EXPECTED[0]}  # b is not what the student returned
+    with pytest.raises(AssertionError, match=r"entries differ\)$"):
+        assert_grads_match({"W": -EXPECTED, "b": EXPECTED[0] - 1}, expected, name="grads", hints={"x": partial_only})

@@ -1,14 +1,18 @@
 """Hidden checks for gru_cell_backward and gru_backward (BPTT).
 
-The hints are the outputs of typical buggy implementations, computed from the reference cell:
-a missing direct path, gradients not summed over time, the incoming gradient of later steps not
-carried back, and the other update/reset conventions.
+The hints are the outputs of typical buggy implementations: the other update/reset conventions
+(from the reference) and the slips of a hand-written backward (known_bugs): derivatives taken at
+the pre-activations, dZ's sign, a missing term of dH_prev, dU_h without the reset gate, an
+untransposed or transposed U, bias gradients averaged, and in the time loop gradients not summed
+or not carried back, states off by one, dX reversed. The closest one to the student's value is named.
 """
 import numpy as np
 import pytest
 
 from grucourse.gru import reference as ref
 from grucourse.judge.checks import assert_grads_match, assert_matches, expect_tuple
+
+import known_bugs as bugs
 
 CELL = pytest.mark.grade_id("gru_cell_backward_tests")
 SEQUENCE = pytest.mark.grade_id("gru_backward_tests")
@@ -22,25 +26,38 @@ CHO = "the update gate has the opposite role (Cho et al./PyTorch convention)"
 AFTER = "the reset gate is applied after the product with U_h (PyTorch placement)"
 DZ_SIGN = ("dZ has the wrong sign: dZ = dH_t * (H_tilde - H_prev) in this course "
            "(H_prev - H_tilde belongs to the opposite, Cho et al./PyTorch, role of the update gate)")
+# explanation -> the slip's keyword for known_bugs.cell_backward
+SLIPS = {
+    "the derivatives are taken at the pre-activations: tanh' is 1 - H_tilde**2 and sigmoid' is R (1 - R), "
+    "Z (1 - Z) (from the outputs), not 1 - a**2 and a (1 - a) of the pre-activations a":
+        {"tanh_at_pre": True, "sigmoid_at_pre": True},
+    "tanh' is taken at the candidate's pre-activation a: it is 1 - H_tilde**2 (tanh of a), not 1 - a**2":
+        {"tanh_at_pre": True},
+    "sigmoid' is taken at the gates' pre-activations a: it is R (1 - R) and Z (1 - Z), not a (1 - a)":
+        {"sigmoid_at_pre": True},
+    DZ_SIGN: {"dz_sign": -1.0},
+    NO_DIRECT: {"direct": False},
+    "dH_prev misses the path through the candidate: add (dA_h U_h^T) * R_t": {"candidate_path": False},
+    "dH_prev misses the paths through the gates: add dA_r U_r^T + dA_z U_z^T": {"gate_paths": False},
+    "dU_h uses H_prev, but the candidate multiplies R_t * H_prev by U_h: dU_h = (R_t * H_prev)^T dA_h":
+        {"dU_h_of_H_prev": True},
+    "dH_prev uses dA_r U_r where it needs U_r transposed: dA_r U_r^T": {"untransposed": "r"},
+    "dH_prev uses dA_z U_z where it needs U_z transposed: dA_z U_z^T": {"untransposed": "z"},
+    "the bias gradients are averaged over the batch: sum dA over the rows instead": {"bias_mean": True},
+}
+# explanation -> keyword for known_bugs.bptt: slips of the time loop
+LOOP_SLIPS = {
+    "the gradient dH_prev of each step is not carried back to the step before": {"carry": False},
+    "step t is differentiated at the state after it: use H_(t-1), the state step t started from":
+        {"states_after": True},
+    "dX is in reverse time order: dX[t] must belong to X[t]": {"dX_reversed": True},
+}
 
 
 def draw(rng, T, n, d, h, bias_shape):
     """Upstream gradients, a sequence, an initial state and GRU parameters."""
     return (rng.standard_normal((T, n, h)), rng.standard_normal((T, n, d)), rng.uniform(-1, 1, (n, h)),
             ref.init_params(d, h, rng, bias_shape(h)))
-
-
-def buggy_bptt(dH, X, H0, p, *, direct=True, carry=True):
-    """BPTT built from the reference cell, optionally without the direct path or without carrying
-    dH_prev back to the previous step; returns (dX, dH0, summed grads, per-step grads)."""
-    H_prev = np.concatenate([H0[None], ref.gru_forward(X, H0, p)[:-1]])
-    dX, steps, back = np.zeros_like(X), [None] * len(X), np.zeros_like(H0)
-    for t in reversed(range(len(X))):
-        G = dH[t] + back if carry else dH[t]
-        dX[t], back, steps[t] = ref.gru_cell_backward(G, X[t], H_prev[t], p)
-        if not direct:
-            back = back - G * (1 - ref.update_gate(X[t], H_prev[t], p["W_z"], p["U_z"], p["b_z"]))
-    return dX, back, {k: sum(step[k] for step in steps) for k in steps[0]}, steps
 
 
 def convention_variants(backward, *args):
@@ -52,14 +69,19 @@ def part(variants, i):
     return {text: outputs[i] for text, outputs in variants.items()}
 
 
+def transposed_U(grads):
+    """Hints for one U gradient computed as dA^T H instead of H^T dA (the other entries right)."""
+    return {f"dU_{g} is transposed: it is (the input of U_{g})^T dA_{g}, of shape (h, h) like U_{g}":
+            {f"U_{g}": grads[f"U_{g}"].T} for g in "rzh"}
+
+
 @pytest.fixture(params=CASES, ids=CASE_IDS)
 def cell_case(request, student, rng):
     """The student's and the reference's (dX_t, dH_prev, grads) for one step, plus the bug variants."""
     dH, X, H0, p = draw(rng, *request.param)
     got = expect_tuple(student.gru_cell_backward(dH[0], X[0], H0, p), CELL_PARTS, name="gru_cell_backward")
     variants = convention_variants(ref.gru_cell_backward, dH[0], X[0], H0, p)
-    dX, dH_prev, grads, _ = buggy_bptt(dH[:1], X[:1], H0, p, direct=False)
-    variants[NO_DIRECT] = (dX[0], dH_prev, grads)
+    variants.update({text: bugs.cell_backward(dH[0], X[0], H0, p, **slip) for text, slip in SLIPS.items()})
     return got, ref.gru_cell_backward(dH[0], X[0], H0, p), variants
 
 
@@ -82,23 +104,18 @@ def test_cell_dH_prev(cell_case):
 def test_cell_parameter_gradients(cell_case):
     """gru_cell_backward: the gradients of all nine parameters, shaped like the parameters"""
     got, expected, variants = cell_case
-    hints = part(variants, 2)
-    # dZ with the wrong sign alone gives exactly the opposite convention's W_z, U_z, b_z gradients;
-    # listed first, it only names the update-gate entries (a full Cho backward fails U_r first)
-    hints = {DZ_SIGN: {k: v for k, v in hints[CHO].items() if k.endswith("_z")}, **hints}
-    assert_grads_match(got[2], expected[2], name="grads", hints=hints)
+    assert_grads_match(got[2], expected[2], name="grads", hints={**part(variants, 2), **transposed_U(expected[2])})
 
 
 @pytest.fixture(params=CASES, ids=CASE_IDS)
 def sequence_case(request, student, rng):
-    """The student's and the reference's (dX, dH0, grads) for a sequence, plus the bug variants."""
+    """The student's and the reference's (dX, dH0, grads) for a sequence, the bug variants and the
+    per-step gradients."""
     dH, X, H0, p = draw(rng, *request.param)
     got = expect_tuple(student.gru_backward(dH, X, H0, p), SEQUENCE_PARTS, name="gru_backward")
     variants = convention_variants(ref.gru_backward, dH, X, H0, p)
-    variants[NO_DIRECT] = buggy_bptt(dH, X, H0, p, direct=False)[:3]
-    variants["the gradient dH_prev of each step is not carried back to the step before"] = \
-        buggy_bptt(dH, X, H0, p, carry=False)[:3]
-    return got, ref.gru_backward(dH, X, H0, p), variants, buggy_bptt(dH, X, H0, p)[3]
+    variants.update({text: bugs.bptt(dH, X, H0, p, **slip)[:3] for text, slip in {**SLIPS, **LOOP_SLIPS}.items()})
+    return got, ref.gru_backward(dH, X, H0, p), variants, bugs.bptt(dH, X, H0, p)[3]
 
 
 @SEQUENCE
@@ -120,7 +137,7 @@ def test_sequence_dH0(sequence_case):
 def test_sequence_parameter_gradients(sequence_case):
     """gru_backward: parameter gradients summed over all time steps"""
     got, expected, variants, steps = sequence_case
-    hints = part(variants, 2)
+    hints = {**part(variants, 2), **transposed_U(expected[2])}
     hints["only the first time step's gradients are returned: sum (+=) the gradients of all steps"] = steps[0]
     hints["only the last time step's gradients are returned: sum (+=) the gradients of all steps"] = steps[-1]
     assert_grads_match(got[2], expected[2], name="grads", hints=hints)

@@ -75,6 +75,7 @@ def trained_params(run):
             for k, v in run.params.items()}
 
 
+@pytest.mark.requires_values("test_beats_predicting_the_mean")  # the untrained parameters pass this one
 def test_returns_parameters_and_losses(run):
     """train_adding returns new parameters of the given shapes, one finite loss per step, and leaves its input alone"""
     trained_params(run)
@@ -95,6 +96,7 @@ def measured_mse(run):
     return vref.mse_loss_and_grads(trained_params(run), run.X_test, run.y_test)[0]
 
 
+@pytest.mark.judges_values("the trained parameters are judged by their error on fresh sequences")
 def test_beats_predicting_the_mean(run):
     """the trained GRU's test MSE is below 1/12, half that of always predicting 1"""
     mse = measured_mse(run)
@@ -104,6 +106,7 @@ def test_beats_predicting_the_mean(run):
 
 
 @pytest.mark.weight(2)
+@pytest.mark.judges_values("the trained parameters are judged by their error on fresh sequences")
 def test_learns_the_adding_problem(run):
     """the trained GRU's test MSE is below 0.01"""
     mse = measured_mse(run)

@@ -1,7 +1,9 @@
 """Assertions for hidden tests, with messages written for the student.
 
 A message says what was wrong with the returned value (its type, shape, finiteness, or that
-the values differ) and, when the value matches a known bug's output, names the bug. It never
+the values differ) and, when the value matches a known bug's output, names the bug: the one whose
+output is closest to the student's value over all entries, so the same bug gets the same hint
+whatever the hidden inputs. It never
 contains the hidden inputs or the expected numbers.
 """
 from __future__ import annotations
@@ -48,22 +50,46 @@ def as_float_array(got: Any, *, name: str, shape: tuple[int, ...]) -> np.ndarray
     return array
 
 
+def distance(got: np.ndarray, wanted: Any, *, rtol: float, atol: float) -> float:
+    """How far `got` is from `wanted` in units of the tolerance: at most 1 exactly when
+    np.allclose(got, wanted, rtol, atol); inf for another shape or non-finite `wanted`."""
+    wanted = np.asarray(wanted, dtype=float)
+    if wanted.shape != got.shape:
+        return float("inf")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(got - wanted) / (atol + rtol * np.abs(wanted))
+    ratio = np.where(got == wanted, 0.0, ratio)
+    return float(np.max(np.nan_to_num(ratio, nan=np.inf), initial=0.0))
+
+
+def closest_hint(distances: Mapping[str, float]) -> str | None:
+    """The hint whose value is closest to the student's, if it matches within the tolerance on
+    every entry (distance <= 1); ties go to the first listed. Judging all entries at once, the
+    hint named does not depend on which entry of a draw happens to differ first."""
+    text, best = min(distances.items(), key=lambda item: item[1], default=(None, float("inf")))
+    return text if best <= 1.0 else None
+
+
+def scale_atol(expected: np.ndarray, rtol: float) -> float:
+    """The default atol: entries near zero are compared at the array's scale."""
+    return rtol * max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+
+
 def assert_matches(got: Any, expected: Any, *, name: str, shape: tuple[int, ...] | None = None,
                    hints: Mapping[str, Any] | None = None, rtol: float = RTOL, atol: float | None = None) -> None:
     """Fails unless `got` is a float array of the expected shape close to `expected`; if it is
-    close to one of `hints` (explanation -> the value that bug produces), the message names it.
-    Without `atol`, entries near zero are compared at the array's scale (rtol * max(1, max|expected|)),
-    so a correct float32 computation passes on every draw of the hidden inputs."""
+    close to one of `hints` (explanation -> the value that bug produces), the message names the
+    closest (`closest_hint`). Without `atol`, entries near zero are compared at the array's scale
+    (rtol * max(1, max|expected|)), so a correct float32 computation passes on every draw."""
     expected = np.asarray(expected, dtype=float)
     array = as_float_array(got, name=name, shape=tuple(shape) if shape is not None else expected.shape)
     if atol is None:
-        atol = rtol * max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+        atol = scale_atol(expected, rtol)
     if np.allclose(array, expected, rtol=rtol, atol=atol):
         return
-    for explanation, wrong in (hints or {}).items():
-        wrong = np.asarray(wrong, dtype=float)
-        if wrong.shape == array.shape and np.allclose(array, wrong, rtol=rtol, atol=atol):
-            raise AssertionError(f"{name} returned wrong values: {explanation}")
+    hint = closest_hint({text: distance(array, wrong, rtol=rtol, atol=atol) for text, wrong in (hints or {}).items()})
+    if hint is not None:
+        raise AssertionError(f"{name} returned wrong values: {hint}")
     differing = int(np.sum(~np.isclose(array, expected, rtol=rtol, atol=atol)))
     raise AssertionError(f"{name} returned wrong values ({differing} of {array.size} entries differ)")
 
@@ -80,17 +106,26 @@ def assert_grads_match(got: Any, expected: Mapping[str, Any], *, name: str,
                        hints: Mapping[str, Mapping[str, Any]] | None = None,
                        rtol: float = RTOL, atol: float | None = None) -> None:
     """Fails unless `got` is a dict with exactly the keys of `expected`, each entry matching.
-    `hints` map an explanation to the whole gradient dict that bug would produce; a wrong entry
-    close to a hint's entry names the hint."""
+    `hints` map an explanation to the gradient dict that bug would produce (keys it leaves out are
+    the expected ones); the hint closest to all of the student's entries is named."""
     keys = ", ".join(expected)
     if not isinstance(got, dict):
         raise AssertionError(f"{name} returned {describe(got)}, expected a dict with keys {keys}")
     missing = [key for key in expected if key not in got]
     if missing:
         raise AssertionError(f"{name} is missing the gradients {', '.join(missing)}")
-    for key, value in expected.items():
-        entry_hints = {text: grads[key] for text, grads in (hints or {}).items() if key in grads}
-        assert_matches(got[key], value, name=f"{name}[{key!r}]", hints=entry_hints, rtol=rtol, atol=atol)
+    wanted = {key: np.asarray(value, dtype=float) for key, value in expected.items()}
+    arrays = {key: as_float_array(got[key], name=f"{name}[{key!r}]", shape=value.shape)
+              for key, value in wanted.items()}
+    tolerance = {key: scale_atol(value, rtol) if atol is None else atol for key, value in wanted.items()}
+    wrong = [key for key in wanted if not np.allclose(arrays[key], wanted[key], rtol=rtol, atol=tolerance[key])]
+    if not wrong:
+        return
+    hint = closest_hint({text: max(distance(arrays[key], grads.get(key, wanted[key]), rtol=rtol, atol=tolerance[key])
+                                   for key in wanted) for text, grads in (hints or {}).items()})
+    if hint is not None:  # not naming an entry: which entries differ beyond the tolerance depends on the draw
+        raise AssertionError(f"{name} returned wrong values: {hint}")
+    assert_matches(arrays[wrong[0]], wanted[wrong[0]], name=f"{name}[{wrong[0]!r}]", rtol=rtol, atol=tolerance[wrong[0]])
 
 
 FLOATING_POINT_WARNINGS = ("overflow", "invalid value", "divide by zero")

@@ -1,6 +1,7 @@
 """The trusted pytest session that runs hidden tests against one submission.
 
-Provides the `student` and `rng` fixtures and the `grade_id` / `weight` markers, and turns
+Provides the `student` and `rng` fixtures and the `grade_id` / `weight` / `requires_values` /
+`judges_values` markers, and turns
 each test's outcome into a CheckResult whose message is only what the student may see: the
 test's own assertion message or the StudentError text, never pytest's repr of locals or a
 traceback of hidden code. Everything else goes to the instructor log.
@@ -21,7 +22,46 @@ from grucourse.results import CASE_SEPARATOR, CheckResult
 MARKERS = (
     "grade_id(name): the graded cell (source grade_id) these tests score",
     "weight(w): share of the cell's points carried by this test (default 1)",
+    "requires_values(*tests): counted only when every run of these tests of the same module passed "
+    "(a property such as 'inputs unchanged' or a shape is worth nothing for a function that computes nothing)",
+    "judges_values(why): a check of the returned values that has no reference array to compare with "
+    "(data properties, a trained model's error)",
 )
+REQUIRES = "requires_values"
+
+
+def required_names(item: pytest.Item) -> tuple[str, ...]:
+    """The test functions (of the item's module) whose every run must pass for `item` to count."""
+    return tuple(str(name) for mark in item.iter_markers(REQUIRES) for name in mark.args)
+
+
+def order_after_requirements(items: list[pytest.Item]) -> tuple[list[pytest.Item], dict[str, list[str]], list[str]]:
+    """`items` reordered so that each runs after the tests it requires (otherwise in their order),
+    the node ids each item requires, and the problems (unknown names, cycles)."""
+    by_function: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        by_function.setdefault((str(item.path), getattr(item, "originalname", item.name)), []).append(item.nodeid)
+    requires: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for item in items:
+        for name in required_names(item):
+            found = by_function.get((str(item.path), name))
+            if not found or item.nodeid in found:
+                problems.append(f"{item.nodeid}: requires_values({name!r}) names no other test of its module")
+            requires.setdefault(item.nodeid, []).extend(found or [])
+    ordered: list[pytest.Item] = []
+    placed: set[str] = set()
+    pending = list(items)
+    while pending:
+        ready = next((item for item in pending if placed.issuperset(requires.get(item.nodeid, ()))), None)
+        if ready is None:
+            problems.append(f"requires_values forms a cycle among {[item.nodeid for item in pending]}")
+            ordered += pending
+            break
+        pending.remove(ready)
+        ordered.append(ready)
+        placed.add(ready.nodeid)
+    return ordered, requires, problems
 
 
 @dataclass
@@ -103,6 +143,7 @@ class JudgePlugin:
         self.log = log
         self.outcomes: dict[str, Outcome] = {}
         self.collection_errors: list[str] = []
+        self.requires: dict[str, list[str]] = {}
 
     def pytest_configure(self, config: pytest.Config) -> None:
         for marker in MARKERS:
@@ -121,6 +162,20 @@ class JudgePlugin:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items[:], self.requires, problems = order_after_requirements(items)
+        self.collection_errors += problems
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A check whose required value checks did not all pass is skipped before its fixtures call
+        the student: not counted (SPEC §4), so it neither earns nor costs points."""
+        failed = [nodeid for nodeid in self.requires.get(item.nodeid, ())
+                  if nodeid not in self.outcomes or self.outcomes[nodeid].skipped
+                  or not self.outcomes[nodeid].check.passed]
+        if failed:
+            pytest.skip(f"counts only when {failed[0]} passes")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
