@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import platform
 import secrets
 import threading
 
@@ -19,6 +20,7 @@ import pyseccomp
 import pytest
 
 from grucourse.judge import sandbox as sandbox_module
+from grucourse.judge.runner import CellRun
 from grucourse.judge.seccomp import DENIED
 from judge_fixtures.sandboxed import alive, run
 
@@ -100,7 +102,8 @@ def send(token):
     semaphores = libc.semget(SYSV_KEY, 1, 0o1666)
     report["sysv sem"] = "ok" if semaphores >= 0 and libc.semctl(semaphores, 0, 16, 4242) == 0 else err()  # SETVAL
     mq = librt.mq_open(f"/{NAME}".encode(), os.O_CREAT | os.O_RDWR, 0o666, None)
-    report["posix mq"] = "ok" if mq >= 0 and librt.mq_send(ctypes.c_int(mq), token.encode(), len(token), 0) == 0 else err()
+    sent = mq >= 0 and librt.mq_send(ctypes.c_int(mq), token.encode(), len(token), 0) == 0
+    report["posix mq"] = "ok" if sent else err()
     fd = libc.shm_open(f"/{NAME}".encode(), os.O_CREAT | os.O_RDWR, 0o666)
     report["posix shm"] = "ok" if fd >= 0 and os.write(fd, token.encode()) else err()
     abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -199,7 +202,7 @@ def received(cell_stdout: str) -> list[str]:
     return json.loads(cell_stdout)
 
 
-def check_sender(runs, token: str) -> dict[str, str]:
+def check_sender(runs: list[CellRun], token: str) -> dict[str, str]:
     """The sender's own view: keyrings and locks refused, the rest planted and found again."""
     assert all(run.error is None for run in runs), [run.error for run in runs]
     report = json.loads(runs[1].stdout)
@@ -231,7 +234,7 @@ def test_concurrent_sandboxes_find_nothing_of_each_other() -> None:
     token, other_token = f"tok-{secrets.token_hex(8)}", f"tok-{secrets.token_hex(8)}"
     with alive(*sender(token)) as (runs, _):
         check_sender(runs, token)
-        results: dict[str, list] = {}
+        results: dict[str, list[CellRun]] = {}
 
         def start(name: str, cells: tuple[str, ...]) -> None:
             results[name] = run(*cells)[0]
@@ -304,6 +307,5 @@ print(json.dumps(results))
     assert results["personality ADDR_NO_RANDOMIZE"] == results["clone CLONE_NEWUSER"] == "EPERM"
     assert results["fork"] == "ok"
     assert {results[f"socket {family}"] for family in (40, 38, 17)} == {errno.errorcode[errno.EAFNOSUPPORT]}
-    import platform
     if platform.machine() == "x86_64":
         assert results["x32 getpid"] == -31  # SIGSYS: the filter kills a foreign ABI's call

@@ -62,7 +62,7 @@ class Sandbox(LoggingConfigurable):
     max_figures_per_cell = Int(10, help="figures shown per cell; the others are closed unseen").tag(config=True)
     max_figure_bytes = Int(1_000_000, help="largest PNG of one figure; a larger one is dropped").tag(config=True)
     max_notebook_figure_bytes = Int(4_000_000, help="PNG bytes of all figures of a notebook").tag(config=True)
-    max_processes = Int(64, help="processes per sandbox (pids cgroup; else RLIMIT_NPROC of uid 65534)").tag(config=True)
+    max_processes = Int(64, help="processes per sandbox (pids cgroup; else RLIMIT_NPROC, per user namespace)").tag(config=True)
     max_open_files = Int(256, help="RLIMIT_NOFILE").tag(config=True)
     max_file_mb = Int(64, help="largest file (RLIMIT_FSIZE) and size of each private tmpfs (MiB)").tag(config=True)
     max_restarts = Int(10, help="times a crashed worker is restarted for later checks").tag(config=True)
@@ -281,7 +281,8 @@ def _user_namespace() -> int:
     65534 mapped to themselves, so bwrap (root) can still bind a Python installed under /root
     and the student runs as the host's 65534, yet with keyrings and process counts of its own.
     (bwrap's --unshare-user, run as root, would map the sandbox user to the host's root.)"""
-    holder = subprocess.Popen(["unshare", "--user", "--", "/bin/sh", "-c", "echo; read line"],
+    unshare = shutil.which("unshare") or "/usr/bin/unshare"
+    holder = subprocess.Popen([unshare, "--user", "--", "/bin/sh", "-c", "echo; read line"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert holder.stdin is not None and holder.stdout is not None
     try:
