@@ -78,7 +78,11 @@ MUTANTS: dict[tuple[str, str], dict[str, str | None]] = {
     ("gru_gates", "forward_one_step_short"): lose("gru_forward_tests"),
     ("gru_gates", "forward_last_state_only"): lose("gru_forward_tests"),
     ("gru_gates", "cell_passes_one_minus_Z"): lose(*FORWARD, hint=CHO),
+    # the time loop written out with the role of the chapter's prose; the cell functions are right
+    ("gru_gates", "forward_loop_cho"): lose("gru_forward_tests", hint=CHO),
     ("gru_bptt", "no_direct_path"): lose(*BPTT, hint="the direct path dH_prev += dH_t * (1 - Z) is missing"),
+    # the base's gru_backward sums the steps' gradients as they come, so it keeps the (h,) shape
+    ("gru_bptt", "bias_grads_flat"): lose(*BPTT, hint="expected shape"),
     # the published slip: tanh' and sigmoid' taken at the pre-activations (1 - a**2, a (1 - a))
     ("gru_bptt", "derivatives_at_preactivations"): lose(*BPTT, hint="the derivatives are taken at the pre-activations"),
     # the base's gru_backward is written out and does not call the buggy cell
