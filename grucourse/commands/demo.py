@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.pipeline.submissions import find_submissions
     from grucourse.pipeline.summary import print_summary, score_table
     from grucourse.release import build
+    from grucourse.terminal import rich_text
 
     console = Console()
     course = Course.at(args.course)
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     console.rule("feedback and report")
     pages, errors = generate_feedback(course, list(ASSIGNMENTS))
     for error in errors:
-        console.print(error, markup=False)
+        console.print(rich_text(error))
     console.print(f"{len(pages)} feedback pages under {course.feedback}")
     console.print(f"report: {build_report(course, say=lambda text: console.print(text, markup=False))}")
     console.print(score_table(score_rows(course)))

@@ -14,10 +14,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from grucourse.course import Course
     from grucourse.pipeline.feedback import generate_feedback, graded_assignments
+    from grucourse.terminal import printable
 
     course = Course.at(args.course)
     pages, errors = generate_feedback(course, args.assignments or graded_assignments(course))
     for error in errors:
-        print(error)
+        print(printable(error, keep_lines=True))
     print(f"{len(pages)} feedback page(s) under {course.feedback}")
     return 1 if errors else 0

@@ -73,6 +73,7 @@ def grade_quiz(args: argparse.Namespace) -> int:
 
     from grucourse.commands.grade import grade_submissions
     from grucourse.pipeline.submissions import find_submissions
+    from grucourse.terminal import printable
 
     course = Course.at(args.course)
     graded = grade_submissions(course, find_submissions(course, [args.assignment]), Console(stderr=True),
@@ -82,7 +83,7 @@ def grade_quiz(args: argparse.Namespace) -> int:
     results = [g.result for g in graded]
     for result in results:
         for problem in result.problems:
-            print(f"{result.student}: {problem}", file=sys.stderr)
+            print(printable(f"{result.student}: {problem}", keep_lines=True), file=sys.stderr)
     total = sum(r.score for r in results)
     print(f"{len(results)} submissions of {args.assignment} graded into {course.gradebook.name}; "
           f"mean {total / max(1, len(results)):.2f} / {results[0].max_score if results else 0:g} points")

@@ -1,13 +1,13 @@
 """The numbers behind a report: scores from the gradebook, checks from the judge's results."""
 from __future__ import annotations
 
-import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
 from nbgrader.api import Gradebook
 
+from grucourse import csv_safe
 from grucourse.course import Course
 from grucourse.pipeline.cache import ResultCache
 
@@ -55,7 +55,7 @@ def check_rows(course: Course, scores: Iterable[ScoreRow]) -> list[CheckRow]:
 def write_csv(path: Path, rows: list) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_safe.writer(handle)
         if rows:
             writer.writerow(field.name for field in fields(rows[0]))
         writer.writerows(astuple(row) for row in rows)

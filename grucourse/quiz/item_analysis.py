@@ -7,12 +7,12 @@ Flags follow common rules of thumb: too easy > 0.9, too hard < 0.2, discriminati
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from grucourse import csv_safe
 from grucourse.course import Course
 
 TOO_EASY, TOO_HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
@@ -95,7 +95,8 @@ def gradebook_scores(course: Course, assignment: str) -> tuple[list[str], list[s
 
     with Gradebook(course.db_url) as gradebook:
         target = gradebook.find_assignment(assignment)
-        questions = [cell.name for notebook in target.notebooks for cell in notebook.grade_cells]
+        # Cells worth points: a quiz's 0-point check cell (grucourse.quiz.notebook) is no question.
+        questions = [cell.name for notebook in target.notebooks for cell in notebook.grade_cells if cell.max_score]
         rows = (gradebook.db.query(SubmittedAssignment.student_id, GradeCell.name, Grade.auto_score,
                                    Grade.manual_score, GradeCell.max_score)
                 .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
@@ -116,7 +117,7 @@ def gradebook_scores(course: Course, assignment: str) -> tuple[list[str], list[s
 
 def write_csv(items: list[ItemStats], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_safe.writer(handle)
         writer.writerow(["question", "students", "difficulty", "discrimination", "upper_lower", "flags"])
         for item in items:
             writer.writerow([item.question, item.students, f"{item.difficulty:.4f}",

@@ -4,7 +4,6 @@ The wording is deliberately neutral: overlap is evidence for a person to weigh, 
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from copydetect.utils import highlight_overlap
 from jinja2 import Environment
 from markupsafe import Markup
 
+from grucourse import csv_safe
 from grucourse.similarity.compare import shared_regions
 from grucourse.similarity.detect import Options, Pair
 from grucourse.similarity.sources import Collection
@@ -130,7 +130,7 @@ def _highlighted(code: str, slices) -> str:
 
 def write_csv(path: Path, table_rows: list[Row]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_safe.writer(handle)
         writer.writerow(field.name for field in fields(Row))
         writer.writerows(astuple(row) for row in table_rows)
 
