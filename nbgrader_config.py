@@ -88,3 +88,8 @@ c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 from grucourse.pipeline.nbgrader_guard import install as guard_student_ids  # noqa: E402
 
 guard_student_ids(c)
+
+# --- Feedback pages (docs/instructor_guide.md, section 7) -----------------------------------
+# nbgrader's feedback template with a summary that names each graded cell's function and
+# section, and MathJax inlined, so a page shows its maths without network.
+c.GenerateFeedback.exporter_class = "grucourse.pipeline.feedback_page.FeedbackExporter"
