@@ -179,7 +179,8 @@ def test_grade_command_takes_the_local_path_and_resumes(small_class: Course, mon
     assert stored == pytest.approx(expected) and len(set(stored.values())) > 1
 
     graded = nbformat.read(course.autograded_notebook("dan", QUIZ), as_version=4)
-    answers = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    answers = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")
+               and c.metadata.nbgrader.get("solution")]
     assert answers and all("Explanation:" in c.outputs[0].text for c in answers)  # what feedback shows
 
     cache = course.judge_cache / QUIZ

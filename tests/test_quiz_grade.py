@@ -29,8 +29,10 @@ def raw_bank() -> dict[str, dict]:
 
 
 def answer_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    """Graded solution cells (the 0-point check cell is graded but locked: tests/test_quiz_validate.py)."""
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+            and c.metadata["nbgrader"].get("solution")}
 
 
 def filled(course: Course, assignment: str, answers: dict[str, str], student_id: str = "") -> nbformat.NotebookNode:

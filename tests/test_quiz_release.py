@@ -35,7 +35,8 @@ def test_release_keeps_answer_stubs_and_no_key(quiz_course: Course) -> None:
 
 def check_notebook(quiz_course: Course, assignment: str, released: nbformat.NotebookNode) -> None:
     graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells
-              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+              and c.metadata["nbgrader"].get("solution")}
     quiz = current_quiz(quiz_course, assignment)
     assert graded == {q.id: f"answer_{q.id} = None" for q in quiz.questions}
     text = json.dumps(released)

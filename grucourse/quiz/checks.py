@@ -10,9 +10,9 @@ total counting as zero (https://docs.moodle.org/en/Multiple_Choice_question_type
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
+from grucourse.quiz.answer_form import normalise_answer
 from grucourse.quiz.model import Question
 
 Verdict = tuple[float, str]
@@ -20,37 +20,19 @@ Verdict = tuple[float, str]
 
 def check_answer(question: Question, given: Any, expected: Any) -> Verdict:
     """(share of the points earned, 0 to 1; what the student is told about their value) for one question."""
-    if given is None:
-        return 0.0, "not answered (the answer is still None)."
-    return _CHECKERS[question.type](question, given, expected)
+    value, problem = normalise_answer(given, question.type, list(question.choices))
+    if problem:
+        return 0.0, problem + "."
+    return _CHECKERS[question.type](question, value, expected)
 
 
-def _keys(question: Question) -> str:
-    return ", ".join(f'"{k}"' for k in question.choices)
-
-
-def _check_single(question: Question, given: Any, expected: Any) -> Verdict:
-    if isinstance(given, (list, tuple, set)) and len(given) == 1:
-        given = next(iter(given))
-    if not isinstance(given, str):
-        return 0.0, f"give one choice key as a string ({_keys(question)}), not {type(given).__name__}."
-    key = given.strip().lower()
-    if key not in question.choices:
-        return 0.0, f"{given!r} is not one of the choice keys {_keys(question)}."
+def _check_single(question: Question, key: str, expected: Any) -> Verdict:
     if key != expected:
         return 0.0, f'"{key}" is not the right choice.'
     return 1.0, f'"{key}" is right.'
 
 
-def _check_multiple(question: Question, given: Any, expected: Any) -> Verdict:
-    if isinstance(given, str):
-        given = [k for k in re.split(r"[\s,]+", given) if k]
-    if not isinstance(given, (list, tuple, set)) or not all(isinstance(k, str) for k in given):
-        return 0.0, f"give a list of choice keys as strings, like [\"a\", \"c\"] (keys: {_keys(question)})."
-    keys = {k.strip().lower() for k in given}
-    unknown = sorted(keys - set(question.choices))
-    if unknown:
-        return 0.0, f"{', '.join(map(repr, unknown))} not among the choice keys {_keys(question)}."
+def _check_multiple(question: Question, keys: set[str], expected: Any) -> Verdict:
     shown = ", ".join(f'"{k}"' for k in sorted(keys)) or "nothing"
     if keys == set(expected):
         return 1.0, f"{shown} is right."
@@ -69,42 +51,19 @@ def _right_minus_wrong(shown: str, right: int, wrong: int, keys: int) -> Verdict
     return credit, f"{counts} = {credit:.3g} of the points (right minus wrong picks)."
 
 
-def _check_true_false(question: Question, given: Any, expected: Any) -> Verdict:
-    if isinstance(given, str) and given.strip().lower() in ("true", "false"):
-        given = given.strip().lower() == "true"
-    if not isinstance(given, bool):
-        return 0.0, f"answer True or False, not {given!r}."
+def _check_true_false(question: Question, given: bool, expected: Any) -> Verdict:
     if given != expected:
         return 0.0, f"{given} is not right."
     return 1.0, f"{given} is right."
 
 
-def _check_numeric(question: Question, given: Any, expected: Any) -> Verdict:
-    value = _as_number(given)
-    if value is None:
-        return 0.0, f"give a number, like 0.25 or 1200, not {given!r}."
+def _check_numeric(question: Question, value: float, expected: Any) -> Verdict:
     tolerance = question.tolerance or 0.0
     slack = tolerance + 1e-9 * max(1.0, abs(expected))
     if not math.isfinite(value) or abs(value - expected) > slack:
         margin = f" within {tolerance:g}" if tolerance else ""
         return 0.0, f"{value:g} is not{margin} the right value."
     return 1.0, f"{value:g} is right."
-
-
-def _as_number(given: Any) -> float | None:
-    if isinstance(given, bool):
-        return None
-    if isinstance(given, (int, float)):
-        try:
-            return float(given)
-        except OverflowError:
-            return math.inf
-    if isinstance(given, str):
-        try:
-            return float(given.strip().replace("_", ""))
-        except ValueError:
-            return None
-    return None
 
 
 _CHECKERS = {

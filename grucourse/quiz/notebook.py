@@ -11,6 +11,7 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from grucourse.quiz.answer_form import check_cell_sources
 from grucourse.quiz.definitions import Quiz
 from grucourse.quiz.model import Question
 from grucourse.quiz.variants import variant_source
@@ -62,12 +63,34 @@ def quiz_notebook(quiz: Quiz) -> nbformat.NotebookNode:
             "schema_version": 3, "solution": True, "task": False,
         }
         cells.append(answer)
+    cells += _check_cells(quiz)
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
         "grucourse": {"quiz": quiz.name},
     })
     return nb
+
+
+CHECK_CELL_ID = "quiz-check-answers"
+"""grade_id of the check cell: not an identifier, so no question id can take it."""
+
+
+def _check_cells(quiz: Quiz) -> list[nbformat.NotebookNode]:
+    """A heading, the locked checker and a graded check cell worth 0 points: `nbgrader validate`
+    reports only graded cells, and this one writes to stderr the answers the grader cannot score
+    (malformed, a bare name, a computation, not a choice key, unanswered)."""
+    definition, check = check_cell_sources([(n, q.id, q.type, list(q.choices)) for n, q in enumerate(quiz.questions, 1)])
+    heading = _cell(new_markdown_cell, "quiz-check-intro", (
+        "## Check your answers\n\nRun the two cells below (or `nbgrader validate`): they list every answer "
+        "the grader could not score as it is written, without saying whether an answer is right."))
+    checker = _cell(new_code_cell, "quiz-answer-checker", definition)
+    checker.metadata["nbgrader"] = {"grade": False, "grade_id": "quiz-answer-checker", "locked": True,
+                                    "schema_version": 3, "solution": False, "task": False}
+    checked = _cell(new_code_cell, CHECK_CELL_ID, check)
+    checked.metadata["nbgrader"] = {"grade": True, "grade_id": CHECK_CELL_ID, "locked": True, "points": 0,
+                                    "schema_version": 3, "solution": False, "task": False}
+    return [heading, checker, checked]
 
 
 def _cell(factory, cell_id: str, source: str) -> nbformat.NotebookNode:

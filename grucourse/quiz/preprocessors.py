@@ -17,8 +17,8 @@ from grucourse.course import is_quiz
 from grucourse.quiz.notebook import answer_stub
 
 
-class KeepQuizAnswerStubs(NbGraderPreprocessor):
-    """In quiz assignments, reset every graded solution cell to `answer_<grade_id> = None`."""
+class QuizAnswerCells(NbGraderPreprocessor):
+    """Acts on the answer cells (graded solution cells) of quiz assignments only."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         assignment = resources.get("nbgrader", {}).get("assignment", "")
@@ -28,12 +28,33 @@ class KeepQuizAnswerStubs(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int) -> tuple[NotebookNode, dict[str, Any]]:
         if cell.cell_type == "code" and is_solution(cell) and is_grade(cell):
-            cell.source = answer_stub(cell.metadata["nbgrader"]["grade_id"])
+            self.answer_cell(cell)
         return cell, resources
+
+    def answer_cell(self, cell: NotebookNode) -> None:
+        raise NotImplementedError
+
+
+class KeepQuizAnswerStubs(QuizAnswerCells):
+    """In quiz assignments, reset every graded solution cell to `answer_<grade_id> = None`."""
+
+    def answer_cell(self, cell: NotebookNode) -> None:
+        cell.source = answer_stub(cell.metadata["nbgrader"]["grade_id"])
+
+
+class DropQuizAnswerChecksums(QuizAnswerCells):
+    """Released quiz answer cells carry no checksum. With one, `nbgrader validate` reports each
+    unanswered cell as "Partial credit; passed some but not all of the tests"; the notebook's
+    check cell says instead which question is not answered yet. The gradebook keeps the
+    checksum (nbgrader's SaveCells ran before), so autograde still marks "No response."."""
+
+    def answer_cell(self, cell: NotebookNode) -> None:
+        cell.metadata["nbgrader"].pop("checksum", None)
 
 
 def generate_assignment_preprocessors(defaults: list | None = None) -> list:
-    """nbgrader's GenerateAssignment chain with KeepQuizAnswerStubs right after ClearSolutions.
+    """nbgrader's GenerateAssignment chain with KeepQuizAnswerStubs right after ClearSolutions
+    and DropQuizAnswerChecksums last.
 
     For nbgrader_config.py: `c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()`.
     """
@@ -41,7 +62,7 @@ def generate_assignment_preprocessors(defaults: list | None = None) -> list:
         from nbgrader.converters import GenerateAssignment
 
         defaults = list(GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default())
-    chain = [p for p in defaults if p is not KeepQuizAnswerStubs]
+    chain = [p for p in defaults if p not in (KeepQuizAnswerStubs, DropQuizAnswerChecksums)]
     position = chain.index(ClearSolutions) + 1
-    return chain[:position] + [KeepQuizAnswerStubs] + chain[position:]
+    return chain[:position] + [KeepQuizAnswerStubs] + chain[position:] + [DropQuizAnswerChecksums]
 
