@@ -3,7 +3,8 @@
 nbgrader's server extensions read `nbgrader_config.py` from the server's working directory and
 refuse to work when the course root is outside the server root, so the server is started *in*
 the course directory with that directory as its root. The nbgrader extensions are switched on
-explicitly so the course works even where they were never enabled globally.
+explicitly so the course works even where they were never enabled globally, and so is the
+project's Content-Security-Policy.
 """
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ NBGRADER_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.validate_assignment",
 )
 
+CSP_EXTENSION = "grucourse.csp"
+"""A strict Content-Security-Policy on every page (see grucourse/csp.py): student markup that
+reaches formgrader's grading page can run no script there."""
+
 
 def free_port() -> int:
     """A TCP port on localhost nobody listens on right now."""
@@ -59,7 +64,7 @@ def lab_argv(course: Course, port: int) -> list[str]:
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.news_url=None",
     ]
-    argv += [f"--ServerApp.jpserver_extensions={name}=True" for name in NBGRADER_SERVER_EXTENSIONS]
+    argv += [f"--ServerApp.jpserver_extensions={name}=True" for name in (*NBGRADER_SERVER_EXTENSIONS, CSP_EXTENSION)]
     if os.geteuid() == 0:
         argv.append("--allow-root")
     return argv

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from grucourse.course import Course, is_quiz
+from grucourse.csp import STATIC_PAGE_META
 from grucourse.pipeline.report_data import check_rows, score_rows, write_csv
 from grucourse.pipeline.report_plots import check_pass_rates, score_histogram
 
@@ -44,6 +45,6 @@ def index_page(out: Path, sections: list[tuple[str, list[Path]]]) -> str:
         body.append(f"<h2>{html.escape(assignment)}</h2>")
         body += [f'<img src="{html.escape(f.relative_to(out).as_posix())}" '
                  f'alt="{html.escape(f.stem)}">' for f in figures]
-    return ("<!doctype html><meta charset=utf-8><title>Grades</title>"
+    return (f"<!doctype html><meta charset=utf-8>{STATIC_PAGE_META}<title>Grades</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}img{display:block;max-width:100%}</style>"
             + "\n".join(body))

@@ -12,6 +12,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from grucourse import csv_safe
+from grucourse.csp import STATIC_PAGE_META
 from grucourse.similarity.compare import shared_regions
 from grucourse.similarity.detect import Options, Pair
 from grucourse.similarity.sources import Collection
@@ -41,8 +42,9 @@ def _percent(value: float) -> str:
 
 
 _ENV.filters["percent"] = _percent
+_ENV.globals["csp"] = Markup(STATIC_PAGE_META)  # the pages need no script: none may run
 _INDEX = _ENV.from_string("""<!doctype html>
-<html><head><meta charset="utf-8"><title>Code similarity: {{ assignment }}</title>
+<html><head><meta charset="utf-8">{{ csp }}<title>Code similarity: {{ assignment }}</title>
 <style>{{ style }}</style></head><body>
 {% macro table(rows) %}
 <table>
@@ -77,7 +79,7 @@ without a page. So many usually means the settings are too low for this assignme
 </body></html>
 """)
 _PAIR = _ENV.from_string("""<!doctype html>
-<html><head><meta charset="utf-8"><title>{{ row.a }} and {{ row.b }}: shared code</title>
+<html><head><meta charset="utf-8">{{ csp }}<title>{{ row.a }} and {{ row.b }}: shared code</title>
 <style>{{ style }}</style></head><body>
 <p><a href="index.html">all pairs</a></p>
 <h1>{{ row.a }} and {{ row.b }}</h1>
