@@ -45,6 +45,15 @@ c.HTMLExporter.preprocessors = ["grucourse.judge.sanitize.SanitizeStudentHTML"]
 # since JudgeNotebook reuses the judge's cached result while the files are unchanged.
 c.Autograde.force = True
 
+# What the grader reads of a submitted notebook, checked on its bytes before it is parsed
+# (docs/security.md, "Resource amplification on the trusted side"): a larger file, more cells,
+# a longer cell or more JSON values is graded 0 with a problem naming the file and the limit.
+# The course's notebooks have under 110 cells, 2000 JSON values and 100 kB.
+c.NotebookLimits.max_notebook_bytes = 20 * 2**20
+c.NotebookLimits.max_cells = 2000
+c.NotebookLimits.max_cell_source_chars = 200_000
+c.NotebookLimits.max_json_values = 500_000
+
 # Limits of the sandbox in which student code runs.
 c.Sandbox.memory_mb = 1024
 c.Sandbox.cpu_seconds = 60

@@ -3,11 +3,14 @@
 Replies come on a private pipe; the worker's stdout/stderr (whatever bypassed the in-process
 capture, e.g. `os.write(1, ...)` or subprocesses) is drained while waiting, keeping at most
 `Sandbox.max_output_bytes`. Any deadline, EOF or malformed frame ends the worker: the caller
-gets `WorkerGone` with the reason, never a half-read state.
+gets `WorkerGone` with the reason, never a half-read state. So does a frame over the
+protocol's caps (`reply_limits`) and every reply once the submission's `protocol.Budget` is
+spent: what the trusted side parses is bounded before it parses it.
 """
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import functools
 import importlib.util
 import os
@@ -86,14 +89,24 @@ WORKER_ENV = {
 }
 
 
-class WorkerProcess:
-    """One running worker in a sandbox."""
+def reply_limits(sandbox: Sandbox) -> protocol.Limits:
+    """The protocol's caps, with room in a header for a cell reply's four texts of
+    `max_output_bytes` characters each, JSON-escaped at up to 6 bytes a character, and in the
+    frame for the figures (the runner asks for at most half the default frame)."""
+    limits = protocol.Limits()
+    header = max(limits.max_header_bytes, 4 * 6 * sandbox.max_output_bytes + 2**16)
+    frame = max(limits.max_frame_bytes, header + limits.max_frame_bytes // 2)
+    return dataclasses.replace(limits, max_header_bytes=header, max_frame_bytes=frame)
 
-    def __init__(self, sandbox: Sandbox, limits: protocol.Limits = protocol.Limits()) -> None:
+
+class WorkerProcess:
+    """One running worker in a sandbox; `budget` is shared by the workers of one submission."""
+
+    def __init__(self, sandbox: Sandbox, budget: protocol.Budget | None = None) -> None:
         self.sandbox = sandbox
         self.output = bytearray()
         self.output_dropped = 0
-        self._reader = protocol.FrameReader(limits)
+        self._reader = protocol.FrameReader(reply_limits(sandbox), budget if budget is not None else protocol.Budget())
         self._pending: list[tuple[dict[str, Any], list[bytes]]] = []
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
@@ -152,6 +165,8 @@ class WorkerProcess:
                         raise self._gone("the worker process ended", died=True)
                     try:
                         self._pending.extend(self._reader.feed(chunk))
+                    except protocol.BudgetSpent as exc:
+                        raise self._gone(str(exc)) from None
                     except protocol.ProtocolError as exc:
                         raise self._gone(f"the worker sent an invalid message ({exc})") from None
                     if self._pending:

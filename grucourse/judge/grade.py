@@ -17,8 +17,8 @@ from nbgrader import utils as nbutils
 
 from grucourse.course import Course, is_quiz
 from grucourse.judge.hidden import GradingSetupError, run_hidden_tests
-from grucourse.judge.notebook import (NotebookUnreadable, assemble, is_autograded_test, nbgrader_meta, read_file,
-                                      read_notebook)
+from grucourse.judge.notebook import (NotebookLimits, NotebookUnreadable, assemble, course_notebook_limits,
+                                      is_autograded_test, nbgrader_meta, read_file, read_notebook)
 from grucourse.judge.pytest_plugin import JudgePlugin, Outcome
 from grucourse.judge.runner import NotebookRunner
 from grucourse.judge.sandbox import Sandbox, course_sandbox
@@ -58,15 +58,16 @@ def fingerprint(course: Course, assignment: str, notebook_path: Path) -> str:
 
 
 def grade_submission(course: Course, student: str, assignment: str, notebook_path: Path,
-                     sandbox: Sandbox | None = None) -> SubmissionResult:
-    """Everything the judge decides about one submitted notebook. The sandbox limits are those
-    of the course's nbgrader_config.py unless `sandbox` is given."""
+                     sandbox: Sandbox | None = None, notebook_limits: NotebookLimits | None = None) -> SubmissionResult:
+    """Everything the judge decides about one submitted notebook. The sandbox and notebook limits
+    are those of the course's nbgrader_config.py unless `sandbox` / `notebook_limits` are given."""
     notebook_path = Path(notebook_path)
     result = SubmissionResult(student=student, assignment=assignment,
                               fingerprint=fingerprint(course, assignment, notebook_path))
     where = f"{student}/{assignment}/{notebook_path.name}"
     try:
-        submission = read_notebook(notebook_path, below=course.submitted)
+        limits = notebook_limits or course_notebook_limits(course.root / "nbgrader_config.py")
+        submission = read_notebook(notebook_path, below=course.submitted, limits=limits)
     except NotebookUnreadable as exc:
         submission = None
         result.problems.append(f"{where} {exc}; it was not graded")

@@ -4,6 +4,10 @@ What runs is decided here: the student's solution cells and own extra cells come
 submission, visible test cells come from the source notebook (hidden-test regions removed),
 and graded cells' points and ids come from the source only. Tampering (deleted, duplicated
 or reordered graded cells, edited nbgrader metadata or checksums) is reported as problems.
+
+Reading is bounded by `NotebookLimits` (traits set in nbgrader_config.py) before the JSON is
+parsed: a notebook of 150,000 empty cells or 100 MB of outputs is refused in milliseconds,
+with a message naming the limit, instead of costing the grader minutes and gigabytes.
 """
 from __future__ import annotations
 
@@ -19,9 +23,34 @@ from nbformat import NotebookNode
 
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests
+from traitlets import Int
+from traitlets.config import Configurable, PyFileConfigLoader
+
+from grucourse.judge.protocol import ProtocolError, scan_json
 
 COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task", "schema_version")
 MAX_NOTEBOOK_BYTES = 64 * 2**20
+"""What read_file reads at most (also to fingerprint a file); NotebookLimits caps notebooks lower."""
+
+
+class NotebookLimits(Configurable):
+    """What the grader reads of a notebook, far above any honest submission (the course's
+    notebooks have under 100 cells and 200 kB with their outputs). Each cell costs a round trip
+    to the sandbox and a block on the feedback page, each JSON value a Python object."""
+
+    max_notebook_bytes = Int(20 * 2**20, help="largest notebook file read (bytes)").tag(config=True)
+    max_cells = Int(2000, help="most cells a notebook may have").tag(config=True)
+    max_cell_source_chars = Int(200_000, help="longest source of one cell (characters)").tag(config=True)
+    max_json_values = Int(500_000, help="most JSON values (cells, lines, outputs, metadata "
+                                        "entries...) in a notebook file").tag(config=True)
+    max_json_depth = Int(64, help="deepest nesting of JSON containers in a notebook file").tag(config=True)
+
+
+def course_notebook_limits(config_file: Path) -> NotebookLimits:
+    """The notebook limits a course's nbgrader_config.py sets (defaults where it sets none)."""
+    if not config_file.is_file():
+        return NotebookLimits()
+    return NotebookLimits(config=PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config())
 
 
 class NotebookUnreadable(ValueError):
@@ -38,9 +67,9 @@ def _linked_directory(path: Path, below: Path) -> Path | None:
     return None
 
 
-def read_file(path: Path, below: Path | None = None) -> bytes:
+def read_file(path: Path, below: Path | None = None, max_bytes: int = MAX_NOTEBOOK_BYTES) -> bytes:
     """The bytes of a regular file, without blocking: FIFOs, devices and files over
-    MAX_NOTEBOOK_BYTES are refused. For a submission, `below` is the directory it was handed
+    `max_bytes` are refused (before reading them when their size shows it). For a submission, `below` is the directory it was handed
     in under (e.g. submitted/): links (the file itself, or a directory between `below` and
     it) are refused too, since the grader may read what the submitting student cannot."""
     path = Path(os.path.abspath(path))
@@ -55,16 +84,50 @@ def read_file(path: Path, below: Path | None = None) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotebookUnreadable("is not a regular file")
-        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookUnreadable(f"is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB")
+        if info.st_size > max_bytes:
+            raise NotebookUnreadable(_too_large(info.st_size, max_bytes))
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise NotebookUnreadable(_too_large(len(data), max_bytes))
     return data
 
 
-def read_notebook(path: Path, below: Path | None = None) -> NotebookNode:
-    """The notebook at `path`; NotebookUnreadable for missing, linked, special, huge, non-UTF-8,
-    non-JSON and non-notebook files (see read_file for `below`)."""
-    data = read_file(path, below)
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"has {size} bytes, more than the {max_bytes} a notebook may have ({max_bytes / 2**20:g} MiB)"
+
+
+def _check_size(data: bytes, limits: NotebookLimits) -> None:
+    """Refuses, before parsing, a file with too many cells or JSON values or too deep: counted
+    on the bytes (`scan_json`, and the `"cell_type"` keys: in JSON text only a cell and its
+    nbgrader metadata have one, so a notebook has at least half as many cells as keys)."""
+    if data.count(b'"cell_type"') > 2 * limits.max_cells:
+        raise NotebookUnreadable(f"has more than the {limits.max_cells} cells a notebook may have")
+    try:
+        scan_json(data, limits.max_json_values, limits.max_json_depth, len(data))
+    except ProtocolError as exc:
+        raise NotebookUnreadable(f"is too large a document to be a notebook ({exc})") from None
+
+
+def _check_cells(raw: dict[str, Any], limits: NotebookLimits) -> None:
+    """The exact cell count and each cell's source length, once parsed."""
+    cells = raw["cells"]
+    if len(cells) > limits.max_cells:
+        raise NotebookUnreadable(f"has {len(cells)} cells, more than the {limits.max_cells} a notebook may have")
+    for index, cell in enumerate(cells):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        lines = [source] if isinstance(source, str) else source if isinstance(source, list) else []
+        length = sum(len(line) for line in lines if isinstance(line, str))
+        if length > limits.max_cell_source_chars:
+            raise NotebookUnreadable(f"cell {index} has {length} characters of source, more than the "
+                                     f"{limits.max_cell_source_chars} a cell may have")
+
+
+def read_notebook(path: Path, below: Path | None = None, limits: NotebookLimits | None = None) -> NotebookNode:
+    """The notebook at `path`; NotebookUnreadable for missing, linked, special, non-UTF-8,
+    non-JSON and non-notebook files and those over `limits` (see read_file for `below`)."""
+    limits = limits if limits is not None else NotebookLimits()
+    data = read_file(path, below, limits.max_notebook_bytes)
+    _check_size(data, limits)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,6 +140,7 @@ def read_notebook(path: Path, below: Path | None = None) -> NotebookNode:
         raise NotebookUnreadable("is JSON nested too deeply to be a notebook") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or raw.get("nbformat") != 4:
         raise NotebookUnreadable("is not a Jupyter notebook (nbformat 4)")
+    _check_cells(raw, limits)
     try:
         notebook = nbformat.from_dict(raw)
         for cell in notebook.cells:

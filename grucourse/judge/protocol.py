@@ -11,6 +11,12 @@ str-keyed dicts of those. Everything else is sent as `Foreign(type_name)`. Decod
 (`decode`) is the trusted side's validation: it loads arrays with `allow_pickle=False`,
 accepts numeric dtypes only and enforces size, depth and count caps, so whatever the student
 code does to the worker, the grader only ever sees plain values.
+
+What a frame may cost the reader is bounded before anything is built from it: the frame and
+its header have byte caps, `scan_json` counts the header's values, nesting depth and string
+lengths in numpy before `json.loads` runs, an array's `.npy` header is checked before its data
+is loaded, a blob is decoded at most once, and a `Budget` caps the bytes and JSON values of
+all the frames one submission's workers send.
 """
 from __future__ import annotations
 
@@ -46,13 +52,98 @@ class Foreign:
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps applied when decoding what the worker sent."""
+    """Caps applied when reading and decoding what the worker sent. The largest honest reply
+    (2000 training sequences of the adding problem) is under 2 MiB, a cell's reply under
+    `4 * Sandbox.max_output_bytes` characters plus its figures."""
 
-    max_frame_bytes: int = 64 * 2**20
-    max_array_bytes: int = 32 * 2**20
+    max_frame_bytes: int = 16 * 2**20
+    max_header_bytes: int = 8 * 2**20
+    max_json_items: int = 320_000
+    max_json_depth: int = 2 * MAX_DEPTH + 8  # a value node is two JSON levels, the message a few more
+    max_array_bytes: int = 8 * 2**20
     max_array_ndim: int = 8
     max_string_chars: int = 1_000_000
     max_items: int = 100_000
+
+
+REQUESTS = Limits(max_frame_bytes=2**31, max_header_bytes=2**31, max_json_items=2**31,
+                  max_array_bytes=2**31, max_string_chars=2**31)
+"""What the worker accepts from the grader, which it has no reason to distrust: the run
+message carries every cell's source, bounded by the grader's notebook limits instead."""
+
+
+class BudgetSpent(ProtocolError):
+    """The submission's workers together sent more than its `Budget` allows."""
+
+
+@dataclass
+class Budget:
+    """Bytes and JSON values of every frame one submission's workers send, restarts included:
+    many frames just under the per-frame caps cost the grader a bounded total."""
+
+    max_bytes: int = 256 * 2**20
+    max_json_items: int = 4_000_000
+    bytes: int = 0
+    json_items: int = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.bytes > self.max_bytes or self.json_items > self.max_json_items
+
+    def charge(self, data_bytes: int = 0, json_items: int = 0) -> None:
+        self.bytes += data_bytes
+        self.json_items += json_items
+        if self.spent:
+            raise BudgetSpent(self.message)
+
+    @property
+    def message(self) -> str:
+        return (f"the submission's workers sent more than the grader reads for one submission "
+                f"({self.max_bytes // 2**20} MiB or {self.max_json_items} JSON values in all replies)")
+
+
+_QUOTE, _COMMA, _OPENERS, _CLOSERS = 0x22, 0x2C, (0x5B, 0x7B), (0x5D, 0x7D)
+_SCAN_CHUNK = 1 << 20
+
+
+def scan_json(text: bytes, max_items: int, max_depth: int, max_string: int) -> int:
+    """The number of values in the JSON `text` (an upper bound: commas plus containers plus one),
+    raising ProtocolError when it exceeds `max_items`, when brackets nest deeper than `max_depth`
+    or when a string is longer than `max_string` bytes. Linear numpy work on 1 MiB chunks and
+    one copy of `text`, so it costs little whatever `text` holds, while `json.loads` on a
+    frame of `[0,0,...]` builds millions of objects. Escapes are dropped first (`\\\\` pairs, then
+    `\\"`), so every quote left delimits a string. Where this reading could differ from a JSON
+    parser's (a backslash outside a string, a bad escape), the text is invalid there and
+    `json.loads` stops at that point, having built only what was counted before it."""
+    cleaned = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = np.frombuffer(cleaned, dtype=np.uint8)
+    items, depth, deepest = 1, 0, 0
+    open_quote = -1  # position of the quote that opened a string still open at a chunk's end
+    for start in range(0, len(data), _SCAN_CHUNK):
+        chunk = data[start:start + _SCAN_CHUNK]
+        quote = chunk == _QUOTE
+        inside = np.bitwise_xor.accumulate(quote.view(np.uint8)) ^ (open_quote >= 0)
+        quotes = np.flatnonzero(quote) + start
+        if open_quote >= 0:
+            quotes = np.concatenate(([open_quote], quotes))
+        lengths = quotes[1::2] - quotes[:-1:2] - 1
+        if lengths.size and int(lengths.max()) > max_string:
+            raise ProtocolError(f"JSON string longer than {max_string} bytes")
+        open_quote = int(quotes[-1]) if inside[-1] else -1
+        outside = chunk[inside == 0]
+        brackets = outside[np.isin(outside, _OPENERS + _CLOSERS)]
+        opens = np.isin(brackets, _OPENERS)
+        items += int(np.count_nonzero(outside == _COMMA)) + int(np.count_nonzero(opens))
+        if items > max_items:
+            raise ProtocolError(f"JSON text with more than {max_items} values")
+        if brackets.size:
+            levels = depth + np.cumsum(np.where(opens, 1, -1))
+            deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+        if deepest > max_depth:
+            raise ProtocolError(f"JSON nested deeper than {max_depth} levels")
+    if open_quote >= 0 and len(data) - open_quote - 1 > max_string:
+        raise ProtocolError(f"JSON string longer than {max_string} bytes")
+    return items
 
 
 class Probe:
@@ -165,6 +256,7 @@ class _Decoder:
         self.blobs = blobs
         self.limits = limits
         self.items = 0
+        self.used_blobs: set[int] = set()
 
     def value(self, node: Any, depth: int = 0) -> Any:
         self.items += 1
@@ -206,11 +298,13 @@ class _Decoder:
         return node
 
     def array(self, index: Any) -> np.ndarray:
-        if type(index) is not int or not 0 <= index < len(self.blobs):
-            raise ProtocolError("bad array reference")
+        if type(index) is not int or not 0 <= index < len(self.blobs) or index in self.used_blobs:
+            raise ProtocolError("bad array reference")  # one blob read twice would copy it twice
+        self.used_blobs.add(index)
         data = self.blobs[index]
         if len(data) > self.limits.max_array_bytes + 4096:
             raise ProtocolError("array too large")
+        _check_npy_header(data, self.limits)
         try:
             array = np.load(io.BytesIO(data), allow_pickle=False)
         except Exception as exc:
@@ -222,10 +316,38 @@ class _Decoder:
         return np.array(array, copy=True)
 
 
+def _check_npy_header(data: bytes, limits: Limits) -> None:
+    """Refuses a `.npy` blob whose header claims a shape larger than the caps or than the bytes
+    that follow it, before np.load allocates the array the header describes."""
+    try:
+        stream = io.BytesIO(data)
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(stream, max_header_size=4096)
+        count = 1
+        for side in shape:
+            count *= int(side)
+    except Exception as exc:
+        raise ProtocolError(f"not a plain numpy array ({type(exc).__name__})") from None
+    if dtype.hasobject:
+        raise ProtocolError("not a plain numpy array (it holds pickled objects)")
+    if len(shape) > limits.max_array_ndim or count * dtype.itemsize > limits.max_array_bytes:
+        raise ProtocolError("array too large")
+    if count * dtype.itemsize != len(data) - stream.tell():
+        raise ProtocolError("array data does not match its header")
+
+
 def decode(node: Any, blobs: list[bytes], limits: Limits = Limits()) -> Any:
     """The plain value a tree from `encode` stands for; raises ProtocolError otherwise."""
+    return decode_all([node], blobs, limits)[0]
+
+
+def decode_all(nodes: list[Any], blobs: list[bytes], limits: Limits = Limits()) -> list[Any]:
+    """The values of several trees of one frame, in one pass: the count cap and the
+    once-per-blob rule hold for the frame as a whole."""
     try:
-        return _Decoder(blobs, limits).value(node)
+        decoder = _Decoder(blobs, limits)
+        return [decoder.value(node) for node in nodes]
     except ProtocolError:
         raise
     except Exception as exc:
@@ -244,30 +366,48 @@ def pack(message: dict[str, Any], blobs: list[bytes] = ()) -> bytes:  # type: ig
 @dataclass
 class FrameReader:
     """Incremental frame parser: `feed` bytes as they arrive, iterate complete frames.
-    Refuses frames larger than `limits.max_frame_bytes` before buffering them."""
+    Refuses a frame larger than `limits.max_frame_bytes` or with a header over
+    `limits.max_header_bytes` before buffering it, and a header with too many values, too deep
+    or with too long a string (`scan_json`) before decoding it. Every byte and JSON value is
+    charged to `budget`, which may be shared by the readers of one submission's workers."""
 
     limits: Limits = field(default_factory=Limits)
+    budget: Budget | None = None
     _buffer: bytearray = field(default_factory=bytearray)
 
     def feed(self, data: bytes) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
+        if self.budget is not None:
+            self.budget.charge(data_bytes=len(data))
         self._buffer += data
         while len(self._buffer) >= _PREFIX.size:
             magic, payload_length, header_length = _PREFIX.unpack_from(self._buffer)
             if magic != MAGIC or header_length + 4 > payload_length:
                 raise ProtocolError("corrupt frame")
             if payload_length > self.limits.max_frame_bytes:
-                raise ProtocolError(f"message of {payload_length} bytes exceeds the limit")
+                raise ProtocolError(f"message of {payload_length} bytes exceeds the limit "
+                                    f"of {self.limits.max_frame_bytes}")
+            if header_length > self.limits.max_header_bytes:
+                raise ProtocolError(f"message header of {header_length} bytes exceeds the limit "
+                                    f"of {self.limits.max_header_bytes}")
             end = _PREFIX.size - 4 + payload_length
             if len(self._buffer) < end:
                 return
             frame = bytes(self._buffer[_PREFIX.size:end])
             del self._buffer[:end]
-            yield _split(frame, header_length)
+            yield self._split(frame, header_length)
+
+    def _split(self, frame: bytes, header_length: int) -> tuple[dict[str, Any], list[bytes]]:
+        text = frame[:header_length]
+        items = scan_json(text, self.limits.max_json_items, self.limits.max_json_depth, self.limits.max_string_chars)
+        if self.budget is not None:
+            self.budget.charge(json_items=items)
+        return _split(frame, text)
 
 
-def _split(frame: bytes, header_length: int) -> tuple[dict[str, Any], list[bytes]]:
+def _split(frame: bytes, text: bytes) -> tuple[dict[str, Any], list[bytes]]:
+    header_length = len(text)
     try:
-        header = json.loads(frame[:header_length].decode("utf-8"))
+        header = json.loads(text.decode("utf-8"))
         message, sizes = header["m"], header["sizes"]
         if type(message) is not dict or type(sizes) is not list:
             raise ProtocolError("corrupt header")

@@ -4,7 +4,8 @@ A cell that exceeds its time limit or kills the worker is recorded, then skipped
 is restarted and the other cells still run, so one bad cell does not zero the whole notebook.
 A call that kills the worker fails alone; the next call restarts the worker lazily (replaying
 the surviving cells). Restarts are bounded by `Sandbox.max_restarts`, and everything together
-by `Sandbox.submission_timeout`: once it is spent, later calls fail at once.
+by `Sandbox.submission_timeout` and by what the grader reads from the workers (`protocol.Budget`,
+shared by every worker of the submission): once either is spent, later calls fail at once.
 
 Figures a cell leaves open come back as PNG blobs; each is checked (`figures.accept_figures`)
 before it becomes a `display_data` output.
@@ -122,6 +123,7 @@ class NotebookRunner:
         self._deadline = 0.0
         self._submission_end: float | None = None  # set when the first worker starts
         self.worker: WorkerProcess | None = None
+        self.replies = protocol.Budget()
         self.ipython = needs_ipython([source for _, source in cells])  # decided once, so replays match
 
     @property
@@ -177,18 +179,23 @@ class NotebookRunner:
         return deadline if self._submission_end is None else min(deadline, self._submission_end)
 
     def _over_budget(self) -> bool:
-        """Whether the submission's time is spent; the first time, ends the worker and says so."""
-        if self._submission_end is None or time.monotonic() < self._submission_end:
+        """Whether the submission's time or reply budget is spent; the first time, ends the
+        worker and says so."""
+        if self.replies.spent:
+            message = f"{self.replies.message}; later checks were not run"
+        elif self._submission_end is not None and time.monotonic() >= self._submission_end:
+            message = self.over_budget_message
+        else:
             return False
-        if self.broken != self.over_budget_message:
+        if self.broken != message:
             self.close()
-            self.broken = self.over_budget_message
-            self.log.append(self.broken)
+            self.broken = message
+            self.log.append(message)
         return True
 
     def _check_budget(self) -> None:
         if self._over_budget():
-            raise WorkerGone(self.over_budget_message) from None
+            raise WorkerGone(self.broken) from None
 
     def _boot(self, record: bool) -> None:
         """Starts a worker and runs the surviving cells, skipping (and restarting after) each
@@ -202,7 +209,7 @@ class NotebookRunner:
             self.starts += 1
             if self._submission_end is None:
                 self._submission_end = time.monotonic() + self.sandbox.submission_timeout
-            worker = WorkerProcess(self.sandbox)
+            worker = WorkerProcess(self.sandbox, self.replies)
             current = self._run_all(worker, record)
             if current is None:
                 self.worker = worker

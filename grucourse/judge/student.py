@@ -87,8 +87,7 @@ class Student:
             message = redact_numbers(str(reply.get("message"))[:500])
             raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {message}")
         try:
-            value = protocol.decode(reply.get("value"), reply_blobs, self._limits)
-            after = protocol.decode(reply.get("args_after"), reply_blobs, self._limits)
+            value, after = protocol.decode_all([reply.get("value"), reply.get("args_after")], reply_blobs, self._limits)
         except protocol.ProtocolError as exc:
             raise StudentError(f"{name} returned a value the grader cannot accept: {exc}") from None
         warnings = reply.get("warnings")

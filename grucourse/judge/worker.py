@@ -299,7 +299,7 @@ def call(namespace: dict[str, Any], message: dict[str, Any], blobs: list[bytes],
     if not callable(func):
         return {"op": "raised", "type": "TypeError",
                 "message": f"{name} is not a function (it is {protocol._type_name(func)})"}, []
-    args, kwargs = protocol.decode(message["args"], blobs), protocol.decode(message["kwargs"], blobs)
+    args, kwargs = protocol.decode_all([message["args"], message["kwargs"]], blobs, protocol.REQUESTS)
     args = list(args)
     for position, arg in enumerate(args):
         if type(arg) is protocol.Probe:
@@ -340,7 +340,7 @@ class Connection:
             data = data[os.write(self.write_fd, data):]
 
     def messages(self) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
-        reader = protocol.FrameReader()
+        reader = protocol.FrameReader(protocol.REQUESTS)
         while True:
             chunk = os.read(self.read_fd, 1 << 20)
             if not chunk:
