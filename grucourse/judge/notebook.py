@@ -26,7 +26,7 @@ from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Int
 from traitlets.config import Configurable, PyFileConfigLoader
 
-from grucourse.judge.protocol import ProtocolError, scan_json
+from grucourse.judge.protocol import ProtocolError, TooDeep, scan_json
 
 COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task", "schema_version")
 MAX_NOTEBOOK_BYTES = 64 * 2**20
@@ -104,6 +104,8 @@ def _check_size(data: bytes, limits: NotebookLimits) -> None:
         raise NotebookUnreadable(f"has more than the {limits.max_cells} cells a notebook may have")
     try:
         scan_json(data, limits.max_json_values, limits.max_json_depth, len(data))
+    except TooDeep as exc:
+        raise NotebookUnreadable(f"is JSON nested too deeply to be a notebook ({exc})") from None
     except ProtocolError as exc:
         raise NotebookUnreadable(f"is too large a document to be a notebook ({exc})") from None
 

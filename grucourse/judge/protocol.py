@@ -72,6 +72,10 @@ REQUESTS = Limits(max_frame_bytes=2**31, max_header_bytes=2**31, max_json_items=
 message carries every cell's source, bounded by the grader's notebook limits instead."""
 
 
+class TooDeep(ProtocolError):
+    """JSON text nested deeper than allowed (`scan_json`)."""
+
+
 class BudgetSpent(ProtocolError):
     """The submission's workers together sent more than its `Budget` allows."""
 
@@ -140,7 +144,7 @@ def scan_json(text: bytes, max_items: int, max_depth: int, max_string: int) -> i
             levels = depth + np.cumsum(np.where(opens, 1, -1))
             deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
         if deepest > max_depth:
-            raise ProtocolError(f"JSON nested deeper than {max_depth} levels")
+            raise TooDeep(f"JSON nested deeper than {max_depth} levels")
     if open_quote >= 0 and len(data) - open_quote - 1 > max_string:
         raise ProtocolError(f"JSON string longer than {max_string} bytes")
     return items
