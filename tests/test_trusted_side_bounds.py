@@ -248,3 +248,28 @@ def test_an_honest_submission_is_graded_in_full_under_the_same_bounds(course, bl
     assert cost["rss_growth_mb"] < RSS_GROWTH_MB and cost["cpu_s"] < CPU_SECONDS, cost
     assert blank_cost["score"] < cost["max_score"]
     assert protocol.Limits().max_frame_bytes <= 16 * 2**20  # the caps the attacks above were measured at
+
+
+@pytest.mark.slow
+def test_the_reply_budget_is_one_for_the_submission_across_worker_restarts() -> None:
+    """A worker restart must not hand the submission a fresh budget."""
+    from grucourse.judge.runner import NotebookRunner
+    from grucourse.judge.sandbox import Sandbox
+    from grucourse.judge.student import Student, StudentError
+
+    code = "import os\nimport numpy as np\ndef big():\n    return np.zeros(200_000)\ndef die():\n    os._exit(0)"
+    runner = NotebookRunner([(0, code)], Sandbox(), [])
+    runner.replies = Budget(max_bytes=3 * 2**20)  # room for one 1.6 MB reply, not two
+    try:
+        runner.run_cells()
+        student = Student(runner)
+        assert student.big().shape == (200_000,)
+        with pytest.raises(StudentError, match="the worker process ended"):
+            student.die()
+        with pytest.raises(StudentError, match="more than the grader reads for one submission"):
+            student.big()  # served by a restarted worker
+        with pytest.raises(StudentError, match="later checks were not run"):
+            student.big()
+        assert runner.worker is None
+    finally:
+        runner.close()
