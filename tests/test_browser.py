@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from grucourse.course import ASSIGNMENTS, Course
-from grucourse.lab import LabServer, running_lab
+from grucourse.lab import LabServer
+from browser_support import ARTIFACTS, browser, lab_with_log, new_page  # noqa: F401 (browser: a fixture)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 GOOD, BUGGY = "student01", "student02"  # the demo's correct student and its update-gate-role bug
 QUIZ = "quiz_introduction"
 
@@ -40,27 +35,14 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 @pytest.fixture(scope="module")
 def lab(course: Course) -> Iterator[LabServer]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with open(ARTIFACTS / "jupyterlab.log", "w") as log, running_lab(course, log=log) as server:
+    with lab_with_log(course, "jupyterlab.log") as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(60_000)  # JupyterLab's first load is slow on a busy CI machine
-    playwright_api.expect.set_options(timeout=60_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    with new_page(browser) as page:
+        yield page
 
 
 def _screenshot(page: object, name: str, full_page: bool = True) -> None:

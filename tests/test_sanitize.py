@@ -173,3 +173,32 @@ def test_plain_markdown_is_left_as_it_is_with_its_attachments() -> None:
 def test_a_link_with_a_script_url_is_not_plain_markdown(url: str) -> None:
     page = rendered(clean_markdown(f"[click]({url})"))
     assert "<a" in page and not live(page) and "script:" not in page.lower()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_plain_nbgrader_autograde_and_generate_feedback_write_the_hostile_notebook_clean(tmp_path) -> None:
+    """The course's nbgrader_config.py on nbgrader's own command line, no grucourse command."""
+    import subprocess
+    import sys
+
+    from grucourse.pipeline.course_copy import copy_course
+    from test_browser_xss import ASSIGNMENT, MALLORY, MARKER, PAYLOAD, hostile_submission
+
+    course = copy_course(tmp_path / "course")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    subprocess.run([*nbgrader, "generate_assignment", ASSIGNMENT, "--force"], cwd=course.root,
+                   check=True, capture_output=True, timeout=300)
+    submitted = course.submission(MALLORY, ASSIGNMENT)
+    submitted.parent.mkdir(parents=True)
+    nbformat.write(hostile_submission(course, PAYLOAD % {"port": 9}), submitted)
+    for command in ("autograde", "generate_feedback"):
+        run = subprocess.run([*nbgrader, command, ASSIGNMENT], cwd=course.root, capture_output=True, text=True,
+                             timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+    graded = nbformat.read(course.autograded_notebook(MALLORY, ASSIGNMENT), as_version=4)
+    markdown = [c.source for c in graded.cells if c.cell_type == "markdown"]
+    assert any(MARKER in m for m in markdown) and not any(live(rendered(m)) for m in markdown)
+    feedback = (course.feedback / MALLORY / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    body = feedback.split('id="notebook-container"', 1)[-1] if 'id="notebook-container"' in feedback else feedback
+    assert MARKER in feedback and not live(body)

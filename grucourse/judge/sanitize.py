@@ -30,6 +30,7 @@ from nbconvert.filters.markdown_mistune import InvalidNotebook, IPythonRenderer,
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from pygments.token import STANDARD_TYPES
+from traitlets import Bool
 
 PLAIN_GRADE_ID = re.compile(r"[A-Za-z0-9_.\-]{1,200}")
 """nbgrader's templates paste a cell's grade_id into the page unescaped (ids, links, labels)."""
@@ -212,6 +213,8 @@ class SanitizeStudentHTML(Preprocessor):
     docstring). Runs where graded notebooks are written (`grucourse grade`, `nbgrader autograde`)
     and again where they are rendered (formgrader, `generate_feedback`), so a graded notebook
     written before this existed is shown clean too."""
+
+    enabled = Bool(True, help="nbgrader registers its preprocessors without enabling them; on by default").tag(config=True)
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
                         index: int) -> tuple[NotebookNode, ResourcesDict]:
