@@ -63,7 +63,7 @@ class Submission:
 
 @dataclass(frozen=True)
 class Measured:
-    lost: dict[str, float]  # graded cell -> hidden points lost (empty for correct styles, not graded)
+    lost: dict[str, float]  # graded cell -> hidden points lost (empty for correct styles: not graded here)
     failed: dict[str, str]  # visible test cell -> "Error: message", in notebook order
 
 
@@ -131,7 +131,7 @@ class Measurements(dict):
         with judge_seed(SEED):
             result = grade_submission(self.course, submission.student, submission.assignment, path)
         assert not result.problems, result.problems
-        lost = {gid: round(cell.max_score - cell.score, 2) for gid, cell in result.cells.items()
+        lost = {gid: cell.max_score - cell.score for gid, cell in result.cells.items()
                 if cell.score < cell.max_score - 1e-9}
         return Measured(lost, failed)
 
@@ -214,8 +214,8 @@ def table(measured: Measurements) -> str:
         for key, result in measured.of(assignment).items():
             if key[1] in CORRECT_KINDS:
                 continue
-            lost = sum(result.lost.values())
-            cells = ", ".join(f"{cell.removesuffix('_tests')} {cost:g}" for cell, cost in result.lost.items())
+            lost = round(sum(result.lost.values()), 2)
+            cells = ", ".join(f"{cell.removesuffix('_tests')} {round(cost, 2):g}" for cell, cost in result.lost.items())
             warning = next(iter(result.failed.items()), None)
             said = f"`{warning[0]}`: {warning[1]}" if warning else f"none: {ALLOWED.get(key, 'no warning needed')}"
             rows.append(f"| {assignment} | {key[1]} `{key[2]}` | {lost:g} of {points[assignment]:g}"
@@ -229,9 +229,9 @@ def graded_points(course: Course, assignment: str) -> dict[str, float]:
 
 
 def test_docs_table_is_the_measured_one(measured: Measurements) -> None:
-    text = DOC.read_text()
-    before, rest = text.split(BEGIN + "\n")
+    before, rest = DOC.read_text().split(BEGIN + "\n")
     now = table(measured)
     if os.environ.get("VISIBLE_CHECKS_TABLE") == "write":
         DOC.write_text(f"{before}{BEGIN}\n{now}\n{END}{rest.split(END, 1)[1]}")
+        rest = DOC.read_text().split(BEGIN + "\n")[1]
     assert rest.split("\n" + END)[0] == now, "re-measure: VISIBLE_CHECKS_TABLE=write pytest tests/test_visible_checks.py"
