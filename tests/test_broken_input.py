@@ -195,15 +195,20 @@ def test_batch_with_broken_submissions_keeps_earlier_grades(tmp_path) -> None:
               "erin": (_edit(_duplicate_graded)(correct), FILE), "frank": (b"\xff\xfe" * 100, FILE)}
     for student, (content, filename) in broken.items():
         kit.submit(course, student, content, filename=filename)
-    # Honest students whose folder names are awkward for shells and databases.
-    odd_names = ["grace", "Bob Smith", "\u00e9lodie", "-rf", "a;touch pwned", "$(touch pwned)"]
-    for student in odd_names:
+    # Plain ids with every character the id rule allows are graded; folder names that are not
+    # plain ids (spaces, non-ASCII, a leading dash, shell syntax) are refused by name, unrun.
+    plain_names = ["grace", "o-brien_2.x", "9lives"]
+    odd_names = ["Bob Smith", "\u00e9lodie", "-rf", "a;touch pwned", "$(touch pwned)"]
+    for student in plain_names + odd_names:
         kit.submit(course, student, correct)
     second = _grucourse(course, "grade", kit.ASSIGNMENT, "--workers", "2")
     output = second.stdout + second.stderr
     after = _gradebook_scores(course)
     assert {k: after[k] for k in before} == before, "earlier grades changed"
-    assert {s: after.get(s) for s in odd_names} == {s: before["alice"] for s in odd_names}, "the rest is graded"
+    assert {s: after.get(s) for s in plain_names} == {s: before["alice"] for s in plain_names}, "the rest is graded"
+    assert not set(odd_names) & set(after), "a folder that is not a plain id reached the gradebook"
+    for student in odd_names:
+        assert ascii(student) in output, f"refused folder {student!r} not named in:\n{output[-3000:]}"
     assert not list(course.root.rglob("pwned")), "a student folder name was run by a shell"
     assert after["dave"] == before["alice"], "a misnamed but valid notebook is graded (with a warning)"
     for student, (_, filename) in broken.items():
