@@ -114,6 +114,14 @@ def graded_class(tmp_path_factory):
     fifo.parent.mkdir(parents=True)
     os.mkfifo(fifo)
     keywords["student_fifo"] = ("not a regular file",)
+    extras = kit.submit(course, EXTRA_FILES, correct).parent
+    secret = tmp_path_factory.mktemp("outside") / "secret.txt"
+    secret.write_text(CANARY)
+    (extras / "secret.txt").symlink_to(secret)
+    (extras / "linked_folder").symlink_to(course.root / "source")
+    os.mkfifo(extras / "pipe.dat")
+    (extras / "notes.txt").write_text("my notes")
+    keywords[EXTRA_FILES] = ("not a regular file",)
     run = subprocess.run([*NBGRADER, "autograde", kit.ASSIGNMENT], cwd=course.root, capture_output=True,
                          text=True, timeout=1400)
     return {"course": course, "run": run, "output": run.stdout + run.stderr, "keywords": keywords,
@@ -121,6 +129,8 @@ def graded_class(tmp_path_factory):
 
 
 MISNAMED = "student_wrong_notebook_name"
+EXTRA_FILES = "student_extra_links"  # a correct notebook beside a link to a secret, a linked folder and a FIFO
+CANARY = "CANARY-secret-outside-the-submission"
 
 
 def test_run_goes_on_and_fails_only_for_the_notebook_nbgrader_cannot_name(graded_class) -> None:
@@ -173,3 +183,16 @@ def test_graded_notebook_of_an_unreadable_file_says_why(graded_class) -> None:
     graded = nbformat.read(course.autograded_notebook("student_invalid_json", kit.ASSIGNMENT), as_version=4)
     text = "".join(o.get("text", "") for c in graded.cells if c.cell_type == "code" for o in c.outputs)
     assert re.search(r"student_invalid_json/gru_gates/gru_gates\.ipynb is not valid JSON", text), text[:2000]
+
+
+def test_links_and_fifos_beside_a_notebook_are_not_copied(graded_class) -> None:
+    """nbgrader copies a submission's other files into autograded/ with shutil.copy, which follows
+    links (a classmate's notebook, a secret) and blocks on a FIFO: only regular files are copied."""
+    course = graded_class["course"]
+    graded = course.autograded_notebook(EXTRA_FILES, kit.ASSIGNMENT).parent
+    assert (graded / "notes.txt").read_text() == "my notes"
+    assert not any((graded / name).exists() or (graded / name).is_symlink()
+                   for name in ("secret.txt", "pipe.dat", "linked_folder"))
+    assert not any(CANARY in path.read_text(errors="replace") for path in graded.rglob("*") if path.is_file())
+    scores = graded_class["scores"]
+    assert scores[EXTRA_FILES][0] == scores[HONEST[0]][0]

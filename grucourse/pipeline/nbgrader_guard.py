@@ -13,17 +13,23 @@ a path and a log line. `install(c)`, called by the course's nbgrader_config.py:
   those), and forged ones: named after one account but owned by another (stock nbgrader only
   warns), unless owned by the account collecting (one-user set-ups, where the instructor's
   account owns every file);
+* copies a submission's other files (nbgrader's `init_assignment`) only when they are regular
+  files inside the submission: a symbolic link (to /etc/shadow, a classmate's notebook, the
+  gradebook) or a FIFO/device (`/dev/zero` would be read without end) is skipped with a warning
+  naming it, so it never reaches autograded/ or feedback;
 * escapes control sequences in every log line (`grucourse.terminal`).
 """
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import typing
 
 from nbgrader.converters.base import BaseConverter
 from nbgrader.exchange.abc.exchange import ExchangeError
 from nbgrader.exchange.default.collect import ExchangeCollect, pwd
-from nbgrader.utils import parse_utc
+from nbgrader.utils import find_all_files, parse_utc
 from traitlets.config import Config
 
 from grucourse.ids import is_plain_id, refusal, shown
@@ -40,6 +46,25 @@ def _plain_ids_only(self: BaseConverter, assignment_id: str, student_id: str) ->
         self.log.error("%s", refusal(student_id, f"{self.coursedir.root}/{self._input_directory}"))
         return False
     return _INIT_DESTINATION(self, assignment_id, student_id)
+
+
+def _regular_files_only(self: BaseConverter, assignment_id: str, student_id: str) -> None:
+    """BaseConverter.init_assignment over the submission's regular files only: nbgrader copies
+    every other file of the student's folder with shutil.copy, which follows links and reads
+    devices. The student's folder itself is left as it is."""
+    source = self._format_source(assignment_id, student_id)
+    dest = self._format_dest(assignment_id, student_id)
+    for filename in find_all_files(source, self.coursedir.ignore + ["*.ipynb"]):
+        relative = os.path.relpath(filename, source)
+        if not stat.S_ISREG(os.lstat(filename).st_mode):  # os.walk does not enter linked folders
+            self.log.warning("%s is not a regular file of the submission (a link, FIFO or device); not copied",
+                             shown(os.path.join(student_id, assignment_id, relative)))
+            continue
+        target = os.path.join(dest, relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.lexists(target):
+            os.remove(target)
+        shutil.copyfile(filename, target, follow_symlinks=False)
 
 
 class PlainIdCollect(ExchangeCollect):
@@ -83,4 +108,5 @@ def install(config: Config) -> None:
     """Applies the guards above to the nbgrader commands this configuration runs."""
     escape_log_records()
     BaseConverter.init_destination = _plain_ids_only  # type: ignore[method-assign]
+    BaseConverter.init_assignment = _regular_files_only  # type: ignore[method-assign]
     config.ExchangeFactory.collect = f"{__name__}.{PlainIdCollect.__name__}"
