@@ -31,9 +31,12 @@ def grades(course, student: str) -> dict[str, tuple]:
 
 
 def test_scores_land_per_grade_id_and_missing_cells_get_zero(course):
-    cells = list(grades_template(course))
+    template = grades_template(course)
+    cells = list(template)
     write_gradebook(course, [result("ann", dict.fromkeys(cells, 1.0)), result("bob", {cells[0]: 1.0})])
-    assert grades(course, "ann") == {c: (1.0, None, False) for c in cells}
+    # a score lands capped at the cell's points (the quiz's answer check is worth 0)
+    assert grades(course, "ann") == {c: (min(1.0, points), None, False) for c, points in template.items()}
+    assert any(points == 0 for points in template.values()) and any(points >= 1 for points in template.values())
     bob = grades(course, "bob")
     assert bob[cells[0]] == (1.0, None, False)
     assert {bob[c][0] for c in cells[1:]} == {0.0}
@@ -76,6 +79,7 @@ def layout(course, student: str) -> list[tuple]:
                 for nb in gradebook.find_submission(QUIZ, student).notebooks]
 
 
-def grades_template(course) -> list[str]:
+def grades_template(course) -> dict[str, float]:
+    """grade_id -> points of the quiz's graded cells, in the notebook's order."""
     with Gradebook(course.db_url) as gradebook:
-        return [c.name for c in gradebook.find_notebook(QUIZ, QUIZ).grade_cells]
+        return {c.name: c.max_score for c in gradebook.find_notebook(QUIZ, QUIZ).grade_cells}
