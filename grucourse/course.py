@@ -8,9 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from traitlets.config import Config, PyFileConfigLoader
+
 CODE_ASSIGNMENTS = ("gru_gates", "gru_bptt", "gru_variants")
 QUIZ_ASSIGNMENTS = ("quiz_introduction", "quiz_lstm_vs_gru")
 ASSIGNMENTS = CODE_ASSIGNMENTS + QUIZ_ASSIGNMENTS
+
+
+def load_config_file(config_file: Path) -> Config:
+    """A course's nbgrader_config.py as traitlets Config (empty when there is none): the one
+    reader behind the sandbox limits, the notebook limits and releases, so each part uses the
+    settings the instructor wrote."""
+    if not config_file.is_file():
+        return Config()
+    return PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
 
 
 def is_quiz(assignment: str) -> bool:

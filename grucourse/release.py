@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 import nbformat
 
-from grucourse.course import Course
+from grucourse.course import Course, load_config_file
 
 if TYPE_CHECKING:
     from traitlets.config import Config
@@ -64,12 +64,7 @@ def generate(course: Course, assignment: str, db_url: str | None = None) -> nbfo
 
 def load_course_config(course: Course) -> "Config":
     """The course's nbgrader_config.py, so releases use the same settings as grading."""
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
-
-    if not (course.root / "nbgrader_config.py").is_file():
-        return Config()
-    return PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
+    return load_config_file(course.root / "nbgrader_config.py")
 
 
 def stable_text(nb: nbformat.NotebookNode) -> str:

@@ -15,13 +15,13 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbgrader import utils as nbutils
 
-from grucourse.course import Course, is_quiz
+from grucourse.course import Course, is_quiz, load_config_file
 from grucourse.judge.hidden import GradingSetupError, run_hidden_tests
-from grucourse.judge.notebook import (NotebookLimits, NotebookUnreadable, assemble, course_notebook_limits,
-                                      is_autograded_test, nbgrader_meta, read_file, read_notebook)
+from grucourse.judge.notebook import (NotebookLimits, NotebookUnreadable, assemble, is_autograded_test,
+                                      nbgrader_meta, read_file, read_notebook)
 from grucourse.judge.pytest_plugin import JudgePlugin, Outcome
 from grucourse.judge.runner import NotebookRunner
-from grucourse.judge.sandbox import Sandbox, course_sandbox
+from grucourse.judge.sandbox import Sandbox
 from grucourse.judge.student import Student
 from grucourse.results import CellResult, SubmissionResult
 
@@ -65,9 +65,11 @@ def grade_submission(course: Course, student: str, assignment: str, notebook_pat
     result = SubmissionResult(student=student, assignment=assignment,
                               fingerprint=fingerprint(course, assignment, notebook_path))
     where = f"{student}/{assignment}/{notebook_path.name}"
+    if sandbox is None or notebook_limits is None:  # nbgrader_config.py is executed once per submission
+        config = load_config_file(course.root / "nbgrader_config.py")
+        sandbox, notebook_limits = sandbox or Sandbox(config=config), notebook_limits or NotebookLimits(config=config)
     try:
-        limits = notebook_limits or course_notebook_limits(course.root / "nbgrader_config.py")
-        submission = read_notebook(notebook_path, below=course.submitted, limits=limits)
+        submission = read_notebook(notebook_path, below=course.submitted, limits=notebook_limits)
     except NotebookUnreadable as exc:
         submission = None
         result.problems.append(f"{where} {exc}; it was not graded")
@@ -85,7 +87,7 @@ def grade_submission(course: Course, student: str, assignment: str, notebook_pat
     release = _optional_notebook(course.release_notebook(assignment))
     assembly = assemble(source, submission, release)
     result.problems += [f"{where}: {problem}" for problem in assembly.problems]
-    runner = NotebookRunner(assembly.cells, sandbox or course_sandbox(course.root / "nbgrader_config.py"), result.log)
+    runner = NotebookRunner(assembly.cells, sandbox, result.log)
     try:
         result.cell_outputs = {str(i): run.outputs() for i, run in runner.run_cells().items()}
         seed = int.from_bytes(os.urandom(8), "big")

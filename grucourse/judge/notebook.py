@@ -24,8 +24,9 @@ from nbformat import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Int
-from traitlets.config import Configurable, PyFileConfigLoader
+from traitlets.config import Configurable
 
+from grucourse.course import load_config_file
 from grucourse.judge.protocol import ProtocolError, TooDeep, scan_json
 
 COMPARED_FIELDS = ("grade", "solution", "locked", "points", "task", "schema_version")
@@ -48,9 +49,7 @@ class NotebookLimits(Configurable):
 
 def course_notebook_limits(config_file: Path) -> NotebookLimits:
     """The notebook limits a course's nbgrader_config.py sets (defaults where it sets none)."""
-    if not config_file.is_file():
-        return NotebookLimits()
-    return NotebookLimits(config=PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config())
+    return NotebookLimits(config=load_config_file(config_file))
 
 
 class NotebookUnreadable(ValueError):

@@ -26,7 +26,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
 from grucourse.course import Course
-from grucourse.judge.notebook import nbgrader_meta, read_notebook
+from grucourse.judge.notebook import NotebookLimits, nbgrader_meta, read_notebook
 from grucourse.results import CellResult, SubmissionResult
 
 RESOURCE_KEY = "grucourse_judge"
@@ -146,7 +146,8 @@ class JudgeNotebook(NbGraderPreprocessor):
         if cached is not None:
             self.log.info("Using the judge's cached result for %s/%s", student, assignment)
             return cached
-        result = grade_submission(course, student, assignment, path, sandbox=Sandbox(config=self.config))
+        result = grade_submission(course, student, assignment, path, sandbox=Sandbox(config=self.config),
+                                  notebook_limits=NotebookLimits(config=self.config))
         cache.store(result)
         return result
 

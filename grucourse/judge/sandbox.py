@@ -30,8 +30,8 @@ from typing import Iterator
 
 from traitlets import Bool, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
-from traitlets.config.loader import PyFileConfigLoader
 
+from grucourse.course import load_config_file
 from grucourse.judge import seccomp
 from grucourse.judge.cgroups import Cgroup
 from grucourse.judge.errors import GradingSetupError
@@ -165,10 +165,7 @@ class Jail:
 def course_sandbox(config_file: Path) -> Sandbox:
     """The sandbox limits a course's nbgrader_config.py sets (defaults where it sets none), so
     class grading and plain `nbgrader autograde` use the same limits."""
-    if not config_file.is_file():
-        return Sandbox()
-    loader = PyFileConfigLoader(config_file.name, path=str(config_file.parent))
-    return Sandbox(config=loader.load_config())
+    return Sandbox(config=load_config_file(config_file))
 
 
 def _pid_namespace_of_child(pid: int) -> str | None:
