@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grucourse.course import Course
-from grucourse.pipeline.cache import ResultCache
+from grucourse.cache import ResultCache
 from grucourse.results import CellResult, SubmissionResult
 
 

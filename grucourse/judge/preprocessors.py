@@ -134,7 +134,7 @@ class JudgeNotebook(NbGraderPreprocessor):
         subclass that already holds a result overrides this to reuse the rendering above."""
         from grucourse.judge.grade import fingerprint, grade_submission
         from grucourse.judge.sandbox import Sandbox
-        from grucourse.pipeline.cache import ResultCache
+        from grucourse.cache import ResultCache
 
         info = resources["nbgrader"]
         coursedir = CourseDirectory(config=self.config)

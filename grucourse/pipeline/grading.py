@@ -15,7 +15,7 @@ from rich.console import Console
 
 from grucourse.course import Course, is_quiz
 from grucourse.pipeline.autograded import render_autograded, save_autograded
-from grucourse.pipeline.cache import ResultCache
+from grucourse.cache import ResultCache
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
 from grucourse.pipeline.progress import GradingProgress, grading_progress

@@ -9,7 +9,7 @@ from nbgrader.api import Gradebook
 
 from grucourse import csv_safe
 from grucourse.course import Course
-from grucourse.pipeline.cache import ResultCache
+from grucourse.cache import ResultCache
 
 
 @dataclass(frozen=True, order=True)
