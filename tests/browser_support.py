@@ -1,12 +1,10 @@
-"""What the browser tests share: headless Debian chromium under Playwright, and JupyterLab for a
-course with its log in test-artifacts/."""
+"""Helpers of the browser tests (the `browser` fixture itself is in conftest.py): chromium's
+flags, a fresh page, and JupyterLab for a course with its log in test-artifacts/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
 
 from grucourse.course import Course
 from grucourse.lab import LabServer, running_lab
@@ -24,16 +22,6 @@ def lab_with_log(course: Course, log_name: str) -> Iterator[LabServer]:
     ARTIFACTS.mkdir(exist_ok=True)
     with open(ARTIFACTS / log_name, "w") as log, running_lab(course, log=log) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium, headless, launched by Playwright (import this fixture into a test module)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @contextmanager

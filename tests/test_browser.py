@@ -14,7 +14,7 @@ import pytest
 
 from grucourse.course import ASSIGNMENTS, Course
 from grucourse.lab import LabServer
-from browser_support import ARTIFACTS, browser, lab_with_log, new_page  # noqa: F401 (browser: a fixture)
+from browser_support import ARTIFACTS, lab_with_log, new_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

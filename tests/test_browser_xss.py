@@ -38,7 +38,7 @@ from grucourse.csp import STATIC_PAGE_META
 from grucourse.lab import LabServer
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-from browser_support import ARTIFACTS, browser, lab_with_log, new_page  # noqa: F401 (browser: a fixture)
+from browser_support import ARTIFACTS, lab_with_log, new_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

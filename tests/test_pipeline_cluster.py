@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from grucourse.cli import main
-from test_pipeline_support import code_class, gradebook_scores
+from pipeline_support import code_class, gradebook_scores
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from grucourse.cli import main
 from grucourse.judge.manifest import record
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-from test_pipeline_support import code_class, gradebook_scores, max_score, submit
+from pipeline_support import code_class, gradebook_scores, max_score, submit
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from grucourse.cli import main
-from test_pipeline_support import code_class, gradebook_scores
+from pipeline_support import code_class, gradebook_scores
 
 pytestmark = pytest.mark.slow
 

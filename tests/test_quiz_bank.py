@@ -12,7 +12,7 @@ from grucourse.course import Course
 from grucourse.quiz.bank import validate_all
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.errors import InvalidBank
-from test_quiz_fixtures import REPO
+from course_support import REPO
 
 GOOD = """\
 - id: first_q

@@ -14,7 +14,7 @@ import pytest
 from grucourse.quiz.bank import load_bank
 from grucourse.quiz.checks import check_answer
 from grucourse.quiz.export import export_text
-from test_quiz_fixtures import REPO
+from course_support import REPO
 
 
 def expected() -> list[tuple]:

@@ -18,7 +18,7 @@ from grucourse.quiz.checks import check_answer
 from grucourse.quiz.grade import current_quiz, grade_quiz_notebook
 from grucourse.quiz.simulate import make_quiz_submission
 from grucourse.quiz.variants import student_values
-from test_quiz_fixtures import REPO, quiz_course  # noqa: F401  (fixture)
+from course_support import REPO
 
 QUIZZES = ("quiz_introduction", "quiz_lstm_vs_gru")
 

@@ -9,7 +9,7 @@ from grucourse.quiz.bank import load_bank
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.checks import check_answer
 from grucourse.quiz.grade import grade_quiz_notebook
-from test_quiz_fixtures import REPO, quiz_course  # noqa: F401  (fixture)
+from course_support import REPO
 
 BANK = {q.id: q for q in load_bank(REPO)}
 GATES = BANK["lstm_gate_names"]  # right: a, b, c (input, forget, output); wrong: d, e (reset, update)

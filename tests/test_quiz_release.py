@@ -10,7 +10,7 @@ import pytest
 from grucourse.course import Course
 from grucourse.quiz.grade import current_quiz
 from grucourse.release import generate
-from test_quiz_fixtures import REPO, quiz_course  # noqa: F401  (fixture)
+from course_support import REPO
 
 QUIZZES = ("quiz_introduction", "quiz_lstm_vs_gru")
 

@@ -22,7 +22,7 @@ from grucourse.quiz.model import Question
 from grucourse.quiz.notebook import CHECK_CELL_ID
 from grucourse.quiz.variants import expected_answer
 from grucourse.release import release_assignment
-from test_quiz_fixtures import REPO
+from course_support import REPO
 
 QUIZ = "quiz_introduction"
 STUDENT = "alice"
