@@ -90,9 +90,9 @@ def register(course: Course) -> None:
 
 def grade_class(course: Course) -> tuple[list, float]:
     """Results and wall time of one `grucourse grade ASSIGNMENT` run on 2 local processes."""
-    quiet = Console(file=open(os.devnull, "w"))
-    start = time.perf_counter()
-    graded = ClassGrading(course, workers=2, console=quiet).run(find_submissions(course, [ASSIGNMENT]))
+    with open(os.devnull, "w") as devnull:
+        start = time.perf_counter()
+        graded = ClassGrading(course, workers=2, console=Console(file=devnull)).run(find_submissions(course, [ASSIGNMENT]))
     return [g.result for g in graded], time.perf_counter() - start
 
 

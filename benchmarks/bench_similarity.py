@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 import numpy as np
 from copydetect import compare_files
 

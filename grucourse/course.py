@@ -36,7 +36,7 @@ class Course:
     root: Path
 
     @classmethod
-    def at(cls, root: str | Path = ".") -> "Course":
+    def at(cls, root: str | Path = ".") -> Course:
         return cls(Path(root).resolve())
 
     @property

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -62,7 +63,7 @@ def generate(course: Course, assignment: str, db_url: str | None = None) -> nbfo
         return nbformat.read(produced, as_version=4)
 
 
-def load_course_config(course: Course) -> "Config":
+def load_course_config(course: Course) -> Config:
     """The course's nbgrader_config.py, so releases use the same settings as grading."""
     return load_config_file(course.root / "nbgrader_config.py")
 

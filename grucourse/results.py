@@ -78,7 +78,7 @@ def _distinct_cases(runs: list[CheckResult]) -> dict[int, str]:
     """Each run's case without the parts all runs share (e.g. the function of a grouped check)."""
     parts = [run.case.split(CASE_SEPARATOR) if run.case else [] for run in runs]
     shared = set.intersection(*(set(p) for p in parts))
-    return {id(run): CASE_SEPARATOR.join(p for p in own if p not in shared) for run, own in zip(runs, parts)}
+    return {id(run): CASE_SEPARATOR.join(p for p in own if p not in shared) for run, own in zip(runs, parts, strict=True)}
 
 
 def _case_list(cases: list[str]) -> str:
@@ -109,7 +109,7 @@ class SubmissionResult:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "SubmissionResult":
+    def from_json(cls, text: str) -> SubmissionResult:
         data = json.loads(text)
         cells = {
             gid: CellResult(

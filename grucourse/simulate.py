@@ -7,7 +7,7 @@ exactly one bug and the grader's hints can be checked against it.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import nbformat
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM_ARGS
 from course_support import REPO
+
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_quiz_course
 

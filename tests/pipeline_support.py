@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from attacks.course import submit
 from nbgrader.api import Gradebook
 
-from attacks.course import submit
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission

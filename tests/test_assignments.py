@@ -16,7 +16,13 @@ import pytest
 from grucourse.course import CODE_ASSIGNMENTS, Course
 from grucourse.judge.grade import grade_submission
 from grucourse.results import SubmissionResult
-from grucourse.simulate import PROFILES, answers_for, fill_solutions, make_submission, solution_cells
+from grucourse.simulate import (
+    PROFILES,
+    answers_for,
+    fill_solutions,
+    make_submission,
+    solution_cells,
+)
 
 REPO = Course.at(Path(__file__).resolve().parents[1])
 STUDENTS = Path(__file__).parent / "students"
@@ -176,7 +182,7 @@ def test_simulated_submission_is_the_release_with_answers() -> None:
     release = nbformat.read(REPO.release_notebook("gru_bptt"), as_version=4)
     nb = make_submission(REPO, "gru_bptt", "no_direct_path", "s7")
     assert nb.metadata["simulated"] == {"student": "s7", "profile": "no_direct_path"}
-    changed = [a.metadata["nbgrader"]["grade_id"] for a, b in zip(nb.cells, release.cells) if a.source != b.source]
+    changed = [a.metadata["nbgrader"]["grade_id"] for a, b in zip(nb.cells, release.cells, strict=True) if a.source != b.source]
     assert changed == list(solution_cells(REPO, "gru_bptt"))
     with pytest.raises(ValueError, match="no simulated profile 'cho_update' for gru_bptt"):
         make_submission(REPO, "gru_bptt", "cho_update", "s7")

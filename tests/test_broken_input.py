@@ -11,14 +11,13 @@ import copy
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-import nbformat
-import pytest
 
 import attacks
+import nbformat
+import pytest
 from attacks import course as kit
 
 pytestmark = [

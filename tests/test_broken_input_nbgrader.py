@@ -15,12 +15,11 @@ import os
 import re
 import subprocess
 import sys
-from typing import Callable
-
-import nbformat
-import pytest
+from collections.abc import Callable
 
 import attacks
+import nbformat
+import pytest
 from attacks import course as kit
 from test_broken_input import CASES, FILE, _edit, _first_graded
 

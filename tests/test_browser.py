@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import nbformat
 import pytest
+from browser_support import ARTIFACTS, lab_with_log, new_page
 
 from grucourse.course import ASSIGNMENTS, Course
 from grucourse.lab import LabServer
-from browser_support import ARTIFACTS, lab_with_log, new_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

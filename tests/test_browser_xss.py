@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser_support import ARTIFACTS, lab_with_log, new_page
 from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
 
@@ -38,7 +39,6 @@ from grucourse.csp import STATIC_PAGE_META
 from grucourse.lab import LabServer
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-from browser_support import ARTIFACTS, lab_with_log, new_page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

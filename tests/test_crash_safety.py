@@ -5,20 +5,19 @@ student, and no orphaned grading processes.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
-
-import psutil
-import pytest
 
 import attacks
+import psutil
+import pytest
 from attacks import course as kit
 
 pytestmark = [
@@ -66,10 +65,8 @@ def _kill_when(command: list[str], cwd: Path, ready: Callable[[], bool], timeout
         kit.kill_all(orphans)
         return described
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _check_gradebook(course: kit.Course, scored: bool = True) -> dict[str, tuple[float, float]]:
@@ -180,15 +177,11 @@ def grader_killed_mid_sandbox(tmp_path_factory) -> Iterator[dict]:
         kit.kill_all(sandbox)
         yield {"survivors": survivors, "groups_while_running": groups_while_running, "groups_after": groups()}
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(grader.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         for group in groups():  # what the killed grader could not clean up itself
-            try:
+            with contextlib.suppress(OSError):
                 group.rmdir()
-            except OSError:
-                pass
 
 
 def test_kill_9_of_the_grader_takes_the_sandbox_down(grader_killed_mid_sandbox) -> None:

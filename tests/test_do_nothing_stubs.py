@@ -166,7 +166,7 @@ def test_every_hidden_check_judges_values_or_requires_them() -> None:
                    if isinstance(n, ast.Assign) and len(n.targets) == 1 and mark_of(n.value)}
         tests = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
 
-        def judges(function: ast.FunctionDef) -> bool:
+        def judges(function: ast.FunctionDef, aliases: dict = aliases) -> bool:
             called = {ast.unparse(n.func) for n in ast.walk(function) if isinstance(n, ast.Call)}
             return bool(called & COMPARISONS) or marker_args(function, "judges_values", aliases) is not None
 

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from judge_fixtures import toy_course as toy
 
 from grucourse.judge.grade import GradingSetupError, grade_submission
 from grucourse.judge.manifest import MANIFEST_NAME, manifest_text, record
 from grucourse.pipeline.course_copy import copy_course, repository_root
-from judge_fixtures import toy_course as toy
 
 BLANK_SCORE = 0.0
 FULL_SCORE = 5.0

@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 import attacks
+import pytest
 from attacks import course as kit
+
 from grucourse.results import SubmissionResult
 
 pytestmark = [

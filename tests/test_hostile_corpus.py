@@ -11,9 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import attacks
+import pytest
 
 NAIVE = [a for a in attacks.load_all() if a.naive_check]
 

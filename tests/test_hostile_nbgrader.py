@@ -13,9 +13,8 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 import attacks
+import pytest
 from attacks import course as kit
 
 pytestmark = [

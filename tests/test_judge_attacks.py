@@ -3,10 +3,10 @@ and a function that crashes or hangs the sandbox costs only its own checks."""
 from __future__ import annotations
 
 import pytest
+from judge_fixtures import toy_course as toy
 
 from grucourse.judge.grade import grade_submission
 from grucourse.judge.sandbox import Sandbox
-from judge_fixtures import toy_course as toy
 
 WRONG = {"square_solution": "import numpy as np\ndef square(x):\n    return np.zeros_like(x)",
          "scale_solution": "def scale(x, k):\n    return x"}
@@ -56,7 +56,7 @@ def test_attack_scores_no_more_than_blank(course, blank_score: float, name: str)
     path = toy.submit(course, name, solutions, extra)
     result = grade_submission(course, name, toy.ASSIGNMENT, path, sandbox=Sandbox(cell_timeout=2, call_timeout=2))
     assert result.score <= blank_score, result.cells
-    assert all(cell.max_score == toy_max for cell, toy_max in zip(result.cells.values(), (3.0, 2.0)))
+    assert all(cell.max_score == toy_max for cell, toy_max in zip(result.cells.values(), (3.0, 2.0), strict=True))
 
 
 @pytest.mark.slow

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from judge_fixtures import toy_course as toy
 
 from grucourse.judge.grade import grade_submission
 from grucourse.judge.runner import NotebookRunner
 from grucourse.judge.sandbox import Sandbox, course_sandbox
 from grucourse.judge.student import Student, StudentError
-from judge_fixtures import toy_course as toy
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKS = 10
@@ -94,7 +94,7 @@ def test_cells_stop_at_the_budget_too() -> None:
         runs = runner.run_cells()
     finally:
         runner.close()
-    assert "[cell stopped: the submission's total 2 s time limit reached]" == runs[0].note
+    assert runs[0].note == "[cell stopped: the submission's total 2 s time limit reached]"
     assert runs[1].stdout == "" and runs[1].note == f"[not run: {SPENT.format(2)}]"
 
 

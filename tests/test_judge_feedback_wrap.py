@@ -16,7 +16,7 @@ def test_long_hint_lines_wrap_without_losing_a_word() -> None:
     assert max(map(len, lines)) <= FEEDBACK_WIDTH
     assert " ".join(text.split()) == " ".join(wrap_feedback(text).split())
     assert " ".join(HINT.split()) in " ".join(text.split())
-    continuation = lines[lines.index(next(l for l in lines if "[FAIL]" in l)) + 1]
+    continuation = lines[lines.index(next(line for line in lines if "[FAIL]" in line)) + 1]
     assert continuation.startswith(" " * 6) and not continuation.strip().startswith("[")
 
 

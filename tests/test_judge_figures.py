@@ -10,17 +10,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from judge_fixtures import toy_course as toy
 
 from grucourse.cli import main
-from grucourse.judge.grade import grade_submission
 from grucourse.judge.figures import PNG_SIGNATURE, accept_figures, png_size
+from grucourse.judge.grade import grade_submission
 from grucourse.judge.runner import CellRun, NotebookRunner
 from grucourse.judge.sandbox import Sandbox
 from grucourse.judge.student import Student
 from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
-from judge_fixtures import toy_course as toy
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from judge_fixtures import toy_course as toy
 
 from grucourse.judge.grade import GradingSetupError, fingerprint, grade_submission
-from judge_fixtures import toy_course as toy
 
 
 @pytest.fixture(scope="module")

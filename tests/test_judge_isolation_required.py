@@ -12,11 +12,11 @@ import socket
 import subprocess
 import sys
 
+import attacks
 import pytest
+from attacks import course as kit
 from nbgrader.api import Gradebook
 
-import attacks
-from attacks import course as kit
 from grucourse.judge.sandbox import ALLOW_UNSANDBOXED_ENV
 
 pytestmark = [

@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
-
 from judge_fixtures import toy_course as toy
+from nbgrader.api import Gradebook
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

@@ -8,10 +8,20 @@ import numpy as np
 import pytest
 
 from grucourse.judge import protocol
-from grucourse.judge.protocol import Foreign, FrameReader, Limits, Probe, ProtocolError, decode, encode, pack
+from grucourse.judge.protocol import (
+    Foreign,
+    FrameReader,
+    Limits,
+    Probe,
+    ProtocolError,
+    decode,
+    encode,
+    pack,
+)
 
 
-def round_trip(value, limits: Limits = Limits()):
+def round_trip(value, limits: Limits | None = None):
+    limits = Limits() if limits is None else limits
     blobs: list[bytes] = []
     message = {"value": encode(value, blobs)}
     frames = list(FrameReader(limits).feed(pack(message, blobs)))

@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from judge_fixtures.sandboxed import run
 
 from grucourse.judge import sandbox as sandbox_module
 from grucourse.judge.cgroups import Cgroup
 from grucourse.judge.sandbox import IsolationUnavailable, Sandbox
-from judge_fixtures.sandboxed import run
 
 pytestmark = pytest.mark.skipif(not sandbox_module.isolation_available(), reason="bubblewrap cannot run here")
 

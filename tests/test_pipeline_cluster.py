@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from pipeline_support import code_class, gradebook_scores
 
 from grucourse.cli import main
-from pipeline_support import code_class, gradebook_scores
 
 pytestmark = pytest.mark.slow
 

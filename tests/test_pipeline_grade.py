@@ -5,14 +5,13 @@ import json
 
 import nbformat
 import pytest
-
 from nbgrader.api import Gradebook
+from pipeline_support import code_class, gradebook_scores, max_score, submit
 
 from grucourse.cli import main
 from grucourse.judge.manifest import record
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-from pipeline_support import code_class, gradebook_scores, max_score, submit
 
 pytestmark = pytest.mark.slow
 

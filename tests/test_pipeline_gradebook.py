@@ -57,9 +57,8 @@ def test_a_failing_write_changes_nothing(course):
     cells = list(grades_template(course))
     with pytest.raises(MissingEntry):
         write_gradebook(course, [result("dan", dict.fromkeys(cells, 1.0)), result("dan", {}, "zz_unknown")])
-    with Gradebook(course.db_url) as gradebook:
-        with pytest.raises(MissingEntry):
-            gradebook.find_student("dan")
+    with Gradebook(course.db_url) as gradebook, pytest.raises(MissingEntry):
+        gradebook.find_student("dan")
 
 
 @pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader's own add_submission, the reference

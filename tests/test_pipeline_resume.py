@@ -8,9 +8,9 @@ import sys
 import time
 
 import pytest
+from pipeline_support import code_class, gradebook_scores
 
 from grucourse.cli import main
-from pipeline_support import code_class, gradebook_scores
 
 pytestmark = pytest.mark.slow
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from course_support import REPO
 
 from grucourse.course import Course
 from grucourse.quiz.bank import validate_all
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.errors import InvalidBank
-from course_support import REPO
 
 GOOD = """\
 - id: first_q

@@ -99,7 +99,7 @@ def test_item_analysis_from_the_gradebook(graded_class, tmp_path: Path) -> None:
     assert [item.question for item in analysis.items] == in_quiz_order
     rows = list(csv.DictReader(analysis.csv.open()))
     assert [row["question"] for row in rows] == in_quiz_order
-    for item, row in zip(analysis.items, rows):
+    for item, row in zip(analysis.items, rows, strict=True):
         earned = [r.cells[item.question].score / r.cells[item.question].max_score for r in results]
         assert item.students == len(results) == 60
         assert item.difficulty == pytest.approx(np.mean(earned)) == pytest.approx(float(row["difficulty"]), abs=1e-4)

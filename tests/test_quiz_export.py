@@ -10,11 +10,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from course_support import REPO
 
 from grucourse.quiz.bank import load_bank
 from grucourse.quiz.checks import check_answer
 from grucourse.quiz.export import export_text
-from course_support import REPO
 
 
 def expected() -> list[tuple]:
@@ -40,7 +40,7 @@ def words(text: str) -> str:
 def test_jupyterquiz_round_trip() -> None:
     data = json.loads(export_text(REPO, "jupyterquiz"))
     back = []
-    for (qid, *_), item in zip(expected(), data):
+    for (qid, *_), item in zip(expected(), data, strict=True):
         prompt = words(item["question"])
         if item["type"] == "numeric":
             right = next(a for a in item["answers"] if a.get("correct"))

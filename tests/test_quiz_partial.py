@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from course_support import REPO
 
 from grucourse.course import Course
 from grucourse.quiz.bank import load_bank
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.checks import check_answer
 from grucourse.quiz.grade import grade_quiz_notebook
-from course_support import REPO
 
 BANK = {q.id: q for q in load_bank(REPO)}
 GATES = BANK["lstm_gate_names"]  # right: a, b, c (input, forget, output); wrong: d, e (reset, update)

@@ -6,11 +6,11 @@ import shutil
 
 import nbformat
 import pytest
+from course_support import REPO
 
 from grucourse.course import Course
 from grucourse.quiz.grade import current_quiz
 from grucourse.release import generate
-from course_support import REPO
 
 QUIZZES = ("quiz_introduction", "quiz_lstm_vs_gru")
 

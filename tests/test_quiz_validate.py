@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_support import REPO
 
 from grucourse.course import Course
 from grucourse.quiz.grade import current_quiz, grade_quiz_notebook
@@ -22,7 +23,6 @@ from grucourse.quiz.model import Question
 from grucourse.quiz.notebook import CHECK_CELL_ID
 from grucourse.quiz.variants import expected_answer
 from grucourse.release import release_assignment
-from course_support import REPO
 
 QUIZ = "quiz_introduction"
 STUDENT = "alice"
@@ -110,7 +110,7 @@ def test_validate_names_each_malformed_or_missing_answer(quiz, tmp_path) -> None
         answers = {q.id: _key_literal(q) for q in questions} | {question.id: source}
         output = _unwrapped(_validate(tmp_path, _answered(released, answers)))
         assert "Success" not in output and "Partial credit" not in output, output[-3000:]
-        line = next((l for l in output.splitlines() if f"question {number} ({question.id})" in l), "")
+        line = next((text for text in output.splitlines() if f"question {number} ({question.id})" in text), "")
         assert re.search(told, line), f"{source[:30]!r}: {told!r} not in {line!r}\n{output[-3000:]}"
         others = [f"question {n} (" for n, q in enumerate(questions, 1) if q.id != question.id]
         assert not any(o in output for o in others), output[-3000:]

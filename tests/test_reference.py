@@ -107,7 +107,7 @@ def test_negating_update_weights_maps_chapter_onto_cho(reset):
     cho = ref.gru_backward(dH, X, H0, negated, update="cho", reset=reset)
     np.testing.assert_allclose(ref.gru_forward(X, H0, params, reset=reset),
                                ref.gru_forward(X, H0, negated, update="cho", reset=reset), rtol=0, atol=1e-14)
-    for a, b in zip(chapter[:2], cho[:2]):
+    for a, b in zip(chapter[:2], cho[:2], strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
     for k in params:
         np.testing.assert_allclose(chapter[2][k], -cho[2][k] if k.endswith("_z") else cho[2][k], rtol=0, atol=1e-12)
@@ -116,6 +116,7 @@ def test_negating_update_weights_maps_chapter_onto_cho(reset):
 @pytest.mark.parametrize("update", UPDATES)
 def test_matches_torch_gru(update):
     import torch
+
     from grucourse.gru import torch_map
 
     rng = np.random.default_rng([13, UPDATES.index(update)])
@@ -141,6 +142,7 @@ def test_matches_torch_gru(update):
 def test_torch_differs_from_the_chapter_convention():
     """The mapping is needed: PyTorch's GRU on the same weights is not the chapter's GRU."""
     import torch
+
     from grucourse.gru import torch_map
 
     X, H0, params, _ = make_problem(np.random.default_rng(17), 4, 2, 3, 4)

@@ -182,8 +182,9 @@ def test_plain_nbgrader_autograde_and_generate_feedback_write_the_hostile_notebo
     import subprocess
     import sys
 
-    from grucourse.pipeline.course_copy import copy_course
     from test_browser_xss import ASSIGNMENT, MALLORY, MARKER, PAYLOAD, hostile_submission
+
+    from grucourse.pipeline.course_copy import copy_course
 
     course = copy_course(tmp_path / "course")
     nbgrader = [sys.executable, "-m", "nbgrader"]

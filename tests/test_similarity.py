@@ -45,8 +45,8 @@ def planted_copies(rng: random.Random) -> dict[str, tuple[str, bool]]:
     }
 
 
-def _fingerprint(label: str, code: str, boilerplate=np.array([])):
-    return document(label, Path(label), code, Settings(), boilerplate)
+def _fingerprint(label: str, code: str, boilerplate: np.ndarray | None = None):
+    return document(label, Path(label), code, Settings(), np.array([]) if boilerplate is None else boilerplate)
 
 
 def _similarity(code_a: str, code_b: str) -> tuple[float, float]:

@@ -19,15 +19,24 @@ import textwrap
 import time
 from pathlib import Path
 
+import attacks
 import nbformat
 import numpy as np
 import pytest
-
-import attacks
 from attacks import course as kit
+
 from grucourse.judge import protocol
 from grucourse.judge.notebook import NotebookLimits, NotebookUnreadable, read_notebook
-from grucourse.judge.protocol import Budget, BudgetSpent, FrameReader, Limits, ProtocolError, decode, pack, scan_json
+from grucourse.judge.protocol import (
+    Budget,
+    BudgetSpent,
+    FrameReader,
+    Limits,
+    ProtocolError,
+    decode,
+    pack,
+    scan_json,
+)
 
 RSS_GROWTH_MB = 300
 CPU_SECONDS = 20.0

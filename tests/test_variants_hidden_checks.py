@@ -197,7 +197,7 @@ def test_bug_variants_are_the_references_without_their_bug(inputs: SimpleNamespa
     for key, grad in expected_grads.items():
         np.testing.assert_allclose(grads[key], grad, rtol=1e-10, atol=1e-14)
     current, state = i.params, vref.adam_init(i.params)
-    for step, after in zip(i.grads, BUGS.adam(i.params, i.grads, **ADAM)):
+    for step, after in zip(i.grads, BUGS.adam(i.params, i.grads, **ADAM), strict=True):
         current, state = vref.adam_step(current, step, state, **ADAM)
         for key in i.params:
             np.testing.assert_allclose(after[key], current[key], rtol=1e-12)

@@ -79,7 +79,7 @@ def run_torch(gru: torch.nn.GRU, X: np.ndarray, H0: np.ndarray) -> np.ndarray:
 
 def test_api_has_the_contract_signatures():
     """Hidden tests call these positionally in notebook order; extras would have to be keyword-only."""
-    assert vref.GRU_VARIANTS_API == tuple(CONTRACT_SIGNATURES)
+    assert tuple(CONTRACT_SIGNATURES) == vref.GRU_VARIANTS_API
     assert set(vref.__all__) == {*CONTRACT_SIGNATURES, "GRU_VARIANTS_API"}
     for name, expected in CONTRACT_SIGNATURES.items():
         parameters = inspect.signature(getattr(vref, name)).parameters.values()
@@ -343,7 +343,7 @@ def test_adam_step_equals_torch_optim_adam(hyper):
         for k in params:
             torch_params[k].grad = torch.from_numpy(grads[k])
         optimizer.step()
-        for before, after in zip(saved, (params, grads)):
+        for before, after in zip(saved, (params, grads), strict=True):
             for k in before:
                 np.testing.assert_array_equal(after[k], before[k])  # inputs untouched
         again, _ = vref.adam_step(params, grads, state, **hyper)  # the old state is still usable

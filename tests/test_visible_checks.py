@@ -22,12 +22,19 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from test_independent_submissions import (
+    HERE,
+    LEAK,
+    base_of,
+    functions_by_cell,
+    judge_seed,
+    replace_definitions,
+)
 
 from grucourse.course import Course
 from grucourse.judge.grade import grade_submission
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import PROFILES, answers_for, fill_solutions, solution_cells
-from test_independent_submissions import HERE, LEAK, base_of, functions_by_cell, judge_seed, replace_definitions
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 

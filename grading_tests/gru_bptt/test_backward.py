@@ -6,13 +6,11 @@ the pre-activations, dZ's sign, a missing term of dH_prev, dU_h without the rese
 untransposed or transposed U, bias gradients averaged, and in the time loop gradients not summed
 or not carried back, states off by one, dX reversed. The closest one to the student's value is named.
 """
-import numpy as np
+import known_bugs as bugs
 import pytest
 
 from grucourse.gru import reference as ref
 from grucourse.judge.checks import assert_grads_match, assert_matches, expect_tuple
-
-import known_bugs as bugs
 
 CELL = pytest.mark.grade_id("gru_cell_backward_tests")
 SEQUENCE = pytest.mark.grade_id("gru_backward_tests")

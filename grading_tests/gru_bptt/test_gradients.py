@@ -38,7 +38,9 @@ def test_central_differences(student, rng):
     exact = 2 * A * x + np.cos(x)
     eps = 1e-4  # large enough that a one-sided difference is visibly off
     got = student.numerical_gradient(Probe("quadratic", A=A), x, eps=eps)
-    forward = lambda step: (A * ((x + step) ** 2 - x ** 2) + np.sin(x + step) - np.sin(x)) / step
+    def forward(step: float) -> np.ndarray:
+        return (A * ((x + step) ** 2 - x ** 2) + np.sin(x + step) - np.sin(x)) / step
+
     assert_matches(got, exact, name="numerical_gradient", atol=1e-7, hints={
         "this is a one-sided difference (f(x + eps) - f(x)) / eps; use central differences": forward(eps),
         "this is a one-sided difference; use central differences (f(x + eps) - f(x - eps)) / (2 eps)":

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grucourse.gru import reference as ref, torch_map
+from grucourse.gru import reference as ref
+from grucourse.gru import torch_map
 from grucourse.gru.core import PARAM_KEYS, RESET_AFTER_BIAS
 from grucourse.variants import reference as vref
 
@@ -18,7 +19,7 @@ TORCH_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 
 def torch_blocks(weights):
     """The r, z, n row blocks of each PyTorch array, as fresh arrays: {key: {"r": .., "z": .., "n": ..}}."""
-    return {k: dict(zip("rzn", np.split(np.array(weights[k], dtype=float), 3))) for k in TORCH_KEYS}
+    return {k: dict(zip("rzn", np.split(np.array(weights[k], dtype=float), 3), strict=True)) for k in TORCH_KEYS}
 
 
 def edited(weights, change):

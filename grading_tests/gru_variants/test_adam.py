@@ -4,12 +4,11 @@ own previous step returned (it crosses the sandbox boundary and comes back as pl
 Betas swapped everywhere, or a step count that never advances, give the right first step and
 differ from the second on: that is why a check chains three steps.
 """
+import known_bugs as bugs
 import numpy as np
 import pytest
 
 from grucourse.judge.checks import assert_grads_match, describe, expect_tuple, first_foreign
-
-import known_bugs as bugs
 
 pytestmark = pytest.mark.grade_id("adam_step_tests")
 

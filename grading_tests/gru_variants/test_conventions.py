@@ -3,14 +3,13 @@
 chapter_to_torch is graded by what its arrays do in the reference torch_gru_forward, never by the
 numbers themselves: the r and z biases may sit in either PyTorch bias vector (only their sum counts).
 """
+import known_bugs as bugs
 import numpy as np
 import pytest
 
 from grucourse.gru import reference as ref
 from grucourse.judge.checks import as_float_array, assert_matches, describe
 from grucourse.variants import reference as vref
-
-import known_bugs as bugs
 
 FORWARD = pytest.mark.grade_id("torch_gru_forward_tests")
 MAPPING = pytest.mark.grade_id("chapter_to_torch_tests")

@@ -1,12 +1,11 @@
 """Hidden checks for mse_loss_and_grads: the adding-problem loss of the last state's readout and
 its gradients for the nine GRU parameters and the readout W_y, b_y."""
+import known_bugs as bugs
 import pytest
 
 from grucourse.gru import reference as ref
 from grucourse.judge.checks import assert_grads_match, assert_matches, expect_tuple
 from grucourse.variants import reference as vref
-
-import known_bugs as bugs
 
 pytestmark = pytest.mark.grade_id("mse_loss_and_grads_tests")
 

@@ -5,14 +5,13 @@ The scan and the parallel minGRU are compared at 1e-8 relative: done in log spac
 the sequential recurrence to rounding. The long, strongly decaying sequence and the saturated gates
 are where a linear-space product or log(sigmoid) gives 0, inf or NaN.
 """
+import known_bugs as bugs
 import numpy as np
 import pytest
 
 from grucourse.gru import reference as ref
 from grucourse.judge.checks import assert_matches, assert_quiet
 from grucourse.variants import reference as vref
-
-import known_bugs as bugs
 
 G = pytest.mark.grade_id("g_functions_tests")
 SEQUENTIAL = pytest.mark.grade_id("mingru_sequential_tests")

@@ -27,7 +27,11 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grucourse.course import Course
-    from grucourse.pipeline.submissions import find_submissions, refused_folders, submitted_assignments
+    from grucourse.pipeline.submissions import (
+        find_submissions,
+        refused_folders,
+        submitted_assignments,
+    )
     from grucourse.pipeline.summary import print_summary
     from grucourse.terminal import rich_text
 

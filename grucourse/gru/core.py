@@ -20,8 +20,9 @@ every call, which at this size weigh as much as the arithmetic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Literal
 
 import numpy as np
 
@@ -85,7 +86,7 @@ class Weights:
     b_hn: np.ndarray  # (h, 1)
 
     @classmethod
-    def of(cls, params: Mapping[str, np.ndarray]) -> "Weights":
+    def of(cls, params: Mapping[str, np.ndarray]) -> Weights:
         missing = [k for k in PARAM_KEYS if k not in params]
         if missing:
             raise KeyError(f"params is missing {', '.join(missing)}")

@@ -7,7 +7,7 @@ test compute what a student who used another convention would have returned, to 
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 

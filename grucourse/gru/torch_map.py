@@ -9,7 +9,8 @@ torch is imported inside the functions, so importing this module stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def torch_arrays(params: Mapping[str, np.ndarray], *, update: Update = "chapter"
     }
 
 
-def torch_gru(params: Mapping[str, np.ndarray], *, update: Update = "chapter") -> "torch.nn.GRU":
+def torch_gru(params: Mapping[str, np.ndarray], *, update: Update = "chapter") -> torch.nn.GRU:
     """A float64 ``torch.nn.GRU`` computing our ``reset="after"`` GRU with these parameters."""
     import torch
 
@@ -82,12 +83,12 @@ def params_from_arrays(arrays: Mapping[str, np.ndarray], *, update: Update = "ch
     return _unpack(w_ih, w_hh, b, b_hh[2 * h :], update)
 
 
-def params_from_torch(gru: "torch.nn.GRU", *, update: Update = "chapter") -> dict[str, np.ndarray]:
+def params_from_torch(gru: torch.nn.GRU, *, update: Update = "chapter") -> dict[str, np.ndarray]:
     """Our parameters (with ``b_hn``, biases (h,)) for a one-layer ``torch.nn.GRU``."""
     return params_from_arrays({name: p.detach().numpy() for name, p in gru.named_parameters()}, update=update)
 
 
-def grads_from_torch(gru: "torch.nn.GRU", *, update: Update = "chapter") -> dict[str, np.ndarray]:
+def grads_from_torch(gru: torch.nn.GRU, *, update: Update = "chapter") -> dict[str, np.ndarray]:
     """The autograd gradients of a ``torch_gru`` module, keyed and shaped like our gradients."""
     t = {name: p.grad.numpy().astype(np.float64) for name, p in gru.named_parameters()}
     h = gru.hidden_size

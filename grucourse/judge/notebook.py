@@ -20,7 +20,6 @@ from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
-
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Int

@@ -132,9 +132,9 @@ class JudgeNotebook(NbGraderPreprocessor):
     def judge_result(self, resources: ResourcesDict) -> SubmissionResult:
         """The judge's verdict on this submission (cached while its files are unchanged); a
         subclass that already holds a result overrides this to reuse the rendering above."""
+        from grucourse.cache import ResultCache
         from grucourse.judge.grade import fingerprint, grade_submission
         from grucourse.judge.sandbox import Sandbox
-        from grucourse.cache import ResultCache
 
         info = resources["nbgrader"]
         coursedir = CourseDirectory(config=self.config)

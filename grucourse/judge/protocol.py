@@ -23,8 +23,9 @@ from __future__ import annotations
 import io
 import json
 import struct
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -284,10 +285,10 @@ class _Decoder:
             keys, values = self._list(node["k"]), self._list(node["v"])
             if len(keys) != len(values) or not all(type(key) is str for key in keys):
                 raise ProtocolError("malformed dict")
-            return {key: self.value(item, depth + 1) for key, item in zip(keys, values)}
+            return {key: self.value(item, depth + 1) for key, item in zip(keys, values, strict=True)}
         if tag == "probe":
             keys, values = self._list(node["k"]), self._list(node["v"])
-            return Probe(str(node["kind"]), **{str(k): self.value(v, depth + 1) for k, v in zip(keys, values)})
+            return Probe(str(node["kind"]), **{str(k): self.value(v, depth + 1) for k, v in zip(keys, values, strict=False)})
         if tag == "foreign":
             return Foreign(str(node["type"])[:100])
         if tag in ("ndarray", "scalar"):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -99,7 +100,7 @@ def case_label(item: pytest.Item) -> str:
     for piece in callspec.id.split("-"):
         words = [_ID_WORD.fullmatch(word) for word in piece.split("_")]
         parts += [f"{m[1]}={m[2]}" for m in words if m]
-        rest = " ".join(word for word, m in zip(piece.split("_"), words) if not m)
+        rest = " ".join(word for word, m in zip(piece.split("_"), words, strict=True) if not m)
         parts += [rest] if rest else []
     return CASE_SEPARATOR.join(parts)
 

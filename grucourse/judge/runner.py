@@ -74,7 +74,7 @@ class CellRun:
         self.note = "\n".join([self.note, *notes] if self.note else notes)
 
     @classmethod
-    def from_reply(cls, reply: dict[str, Any], limit: int) -> "CellRun":
+    def from_reply(cls, reply: dict[str, Any], limit: int) -> CellRun:
         error = reply.get("error")
         dropped = reply.get("dropped")
         run = cls(stdout=_text(reply.get("stdout"), limit), stderr=_text(reply.get("stderr"), limit),

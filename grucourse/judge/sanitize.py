@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from html import unescape
 import re
+from html import unescape
 
 import nh3
 from nbconvert.exporters.exporter import ResourcesDict

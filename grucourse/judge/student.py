@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from grucourse.judge import protocol
 from grucourse.judge.channel import WorkerGone
@@ -42,9 +43,9 @@ class CallResult:
 class Student:
     """Proxy for the functions defined by the student's notebook."""
 
-    def __init__(self, runner: NotebookRunner, limits: protocol.Limits = protocol.Limits()) -> None:
+    def __init__(self, runner: NotebookRunner, limits: protocol.Limits | None = None) -> None:
         self._runner = runner
-        self._limits = limits
+        self._limits = protocol.Limits() if limits is None else limits
         self._timeout: float | None = None
 
     @contextlib.contextmanager

@@ -10,6 +10,7 @@ Nothing here is trusted: the grader validates every reply.
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import linecache
 import os
@@ -18,7 +19,8 @@ import tokenize
 import traceback
 import types
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 if __name__ == "__main__":  # site-packages first: the protocol copy imports numpy
     sys.path.extend(sys.argv[4:])
@@ -60,7 +62,7 @@ class Captured:
     def __init__(self, limit: int) -> None:
         self.stdout, self.stderr = CappedText(limit), CappedText(limit)
 
-    def __enter__(self) -> "Captured":
+    def __enter__(self) -> Captured:
         self.saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = self.stdout, self.stderr
         return self
@@ -133,10 +135,8 @@ class Figures:
         except BaseException as exc:
             notes.append(f"figures not shown: {_text(type(exc).__name__, 100)}: {_text(exc, 200)}")
         finally:
-            try:
+            with contextlib.suppress(BaseException):
                 pyplot.close("all")
-            except BaseException:
-                pass
         return images, notes
 
     def _render(self, figure: Any, position: int, images: list[bytes], notes: list[str]) -> None:
@@ -170,10 +170,8 @@ class Cells:
         self.error: dict[str, str] | None = None
         self.shell = None
         if ipython:
-            try:
+            with contextlib.suppress(ImportError):
                 self.shell = self._make_shell()
-            except ImportError:
-                pass
         self.namespace = self.shell.user_ns if self.shell is not None else _main_namespace()
 
     def _make_shell(self) -> Any:

@@ -26,7 +26,7 @@ def code_profiles(assignment: str, students: list[str]) -> dict[str, str]:
 
     bugs = [p for p in PROFILES[assignment] if p not in ("correct", "blank")]
     mix = ["correct", *bugs[: len(bugs) // 2], "correct", *bugs[len(bugs) // 2:]]
-    profiles = dict(zip(students[:-1], islice(cycle(mix), len(students) - 1)))
+    profiles = dict(zip(students[:-1], islice(cycle(mix), len(students) - 1), strict=True))
     profiles[students[-1]] = "blank"
     return profiles
 

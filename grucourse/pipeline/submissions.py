@@ -4,9 +4,9 @@ Only folders named by a plain student id (`grucourse.ids`) are graded; any other
 refused by `refused_folders`, so its name never reaches the gradebook, a file name or a report."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from grucourse.course import Course
 from grucourse.ids import is_plain_id, refusal

@@ -8,8 +8,9 @@ Cells are located by their content, never by nbgrader metadata, which a student 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from grucourse.quiz.answer_form import read_answer_cell
 

@@ -1,7 +1,7 @@
 """`grucourse quiz export`: the whole bank, key included on purpose, in a self-check format."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from grucourse.course import Course
 from grucourse.quiz.bank import load_bank

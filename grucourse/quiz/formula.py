@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 _BINARY: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,

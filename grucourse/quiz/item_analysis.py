@@ -91,7 +91,14 @@ def _flags(difficulty: float, discrimination: float) -> tuple[str, ...]:
 
 def gradebook_scores(course: Course, assignment: str) -> tuple[list[str], list[str], np.ndarray]:
     """(students, questions, score fractions) of every submission of `assignment` in the gradebook."""
-    from nbgrader.api import Assignment, Grade, GradeCell, Gradebook, SubmittedAssignment, SubmittedNotebook
+    from nbgrader.api import (
+        Assignment,
+        Grade,
+        Gradebook,
+        GradeCell,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
 
     with Gradebook(course.db_url) as gradebook:
         target = gradebook.find_assignment(assignment)

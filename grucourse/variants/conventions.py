@@ -7,7 +7,7 @@ and nothing else. Arrays use PyTorch's state_dict names and shapes, rows ordered
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

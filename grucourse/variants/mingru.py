@@ -10,7 +10,7 @@ Every function here is silent (no overflow or invalid-value warnings) for inputs
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 from grucourse.gru.reference import gru_backward, gru_forward, sigmoid
 from grucourse.variants.conventions import chapter_to_torch, reset_placement_gap, torch_gru_forward
 from grucourse.variants.counts import param_counts
-from grucourse.variants.mingru import g, log_g, mingru_parallel, mingru_sequential, parallel_scan_log
+from grucourse.variants.mingru import (
+    g,
+    log_g,
+    mingru_parallel,
+    mingru_sequential,
+    parallel_scan_log,
+)
 from grucourse.variants.training import (
     adam_init,
     adam_step,

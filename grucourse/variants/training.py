@@ -9,7 +9,8 @@ the grader gives the reference the same time budget as a student's run.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 

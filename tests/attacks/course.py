@@ -6,6 +6,7 @@ damage a temporary directory (and shows up as a failed test).
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import os
@@ -80,7 +81,7 @@ def submit(course: Course, student: str, content: nbformat.NotebookNode | bytes,
 def tree_digest(root: Path, skip: tuple[str, ...] = GRADER_OUTPUT) -> dict[str, str]:
     """sha256 of every file under `root` except the top-level entries named in `skip`."""
     digest = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         rel = Path(dirpath).relative_to(root)
         if rel.parts and rel.parts[0] in skip:
             continue
@@ -120,10 +121,8 @@ def marked_processes(mark: str) -> list[psutil.Process]:
 def kill_all(processes: list[psutil.Process]) -> None:
     """Clean up after a failed containment, so one broken run does not poison the machine."""
     for proc in processes:
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.kill()
-        except psutil.Error:
-            pass
 
 
 def descendants_of_this_process() -> list[psutil.Process]:
@@ -167,7 +166,7 @@ class Listener:
 
     hits: list[str] = field(default_factory=list)
 
-    def __enter__(self) -> "Listener":
+    def __enter__(self) -> Listener:
         self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.tcp.bind(("127.0.0.1", 0))
         self.tcp.listen(16)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from grucourse.judge.runner import CellRun, NotebookRunner
 from grucourse.judge.sandbox import Sandbox
