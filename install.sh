@@ -15,3 +15,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 python -m pip install -q --disable-pip-version-check torch==2.13.0
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# The Check button of instant checks (grucourse/hub/labextension/README.md): a prebuilt JupyterLab
+# extension, built from its source with npm when the build is missing or older than the source.
+ext=grucourse/hub/labextension
+built=grucourse/hub/labextension_build/grucourse-check/package.json
+if [ ! -f "$built" ] || [ -n "$(find "$ext/src" "$ext/style" "$ext/package.json" "$ext/package-lock.json" -newer "$built" 2>/dev/null)" ]; then
+    (cd "$ext" && npm ci --no-audit --no-fund --loglevel=error && jupyter labextension build .)
+fi
