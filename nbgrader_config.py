@@ -102,3 +102,14 @@ guard_student_ids(c)
 # nbgrader's feedback template with a summary that names each graded cell's function and
 # section, and MathJax inlined, so a page shows its maths without network.
 c.GenerateFeedback.exporter_class = "grucourse.pipeline.feedback_page.FeedbackExporter"
+
+# --- Instant checks (docs/instant_checks.md) -------------------------------------------------
+# On the course's JupyterHub, the Check button grades a student's open notebook with the hidden
+# checks through the grucourse-check service. Per assignment: whether checks are open, how many
+# each student may run per hour and per day, and whether the checked score is shown. An
+# assignment not listed cannot be checked. The grade still comes from collect + grade.
+c.InstantChecks.assignments = {
+    "gru_gates": {"allowed": True, "per_hour": 10, "per_day": 30, "show_score": True},
+    "gru_bptt": {"allowed": True, "per_hour": 10, "per_day": 30, "show_score": True},
+    "gru_variants": {"allowed": True, "per_hour": 5, "per_day": 15, "show_score": False},
+}
