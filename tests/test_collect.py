@@ -9,6 +9,7 @@ import zipfile
 from datetime import datetime
 
 import pytest
+from lms_support import LegacyName
 
 from grucourse.cli import main
 from grucourse.course import Course
@@ -22,18 +23,6 @@ from grucourse.pipeline.collect import (
 
 NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 WHEN = (2026, 12, 1, 10, 30, 0)
-
-
-class LegacyName(zipfile.ZipInfo):
-    """A member whose name is stored as raw bytes without the UTF-8 flag, as Windows' compressed
-    folders (cp437) and PHP's ZipArchive (UTF-8 bytes, no flag) store them."""
-
-    def __init__(self, raw: bytes) -> None:
-        super().__init__(raw.decode("cp437"), date_time=WHEN)
-        self.raw = raw
-
-    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 (zipfile's name)
-        return self.raw, self.flag_bits & ~0x800
 
 
 def make_zip(path, entries):
