@@ -7,6 +7,8 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from grucourse.similarity.settings import Options
+
     parser = subparsers.add_parser(
         "similarity",
         help="list pairs of submissions whose own code overlaps (evidence to review, not a verdict)",
@@ -14,10 +16,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "archives; writes reports/similarity/<assignment>/ (pairs.csv, index.html, a page per listed pair).",
     )
     parser.add_argument("assignment")
-    parser.add_argument("--threshold", type=float, default=0.5,
-                        help="list a pair when this share of either side's own code is in the other (default 0.5)")
-    parser.add_argument("--min-run", type=int, default=70,
-                        help="list a pair sharing a stretch of this many normalised characters (default 70)")
+    defaults = Options()
+    parser.add_argument("--threshold", type=float, default=defaults.threshold,
+                        help="list a pair when this share of either side's own code is in the other "
+                        f"(default {defaults.threshold})")
+    parser.add_argument("--min-shared", type=int, default=defaults.min_shared,
+                        help="... and they share at least this many normalised characters of it "
+                        f"(default {defaults.min_shared})")
+    parser.add_argument("--common-share", type=float, default=defaults.common_share,
+                        help="code in more than this share of the documents counts for no pair "
+                        f"(default {defaults.common_share}; MOSS's -m)")
+    parser.add_argument("--common-min", type=int, default=defaults.common_min,
+                        help=f"... and in more than this many documents (default {defaults.common_min})")
     parser.add_argument("--archive", type=Path, action="append", default=[], metavar="DIR",
                         help="notebooks or .py files of earlier years or known public solutions (repeatable)")
     parser.add_argument("--keep-solution", action="store_true",
@@ -31,9 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from grucourse.course import Course
-    from grucourse.similarity.detect import Options
-    from grucourse.similarity.fingerprints import Settings
     from grucourse.similarity.run import similarity_report
+    from grucourse.similarity.settings import Options, Settings
     from grucourse.similarity.sources import submissions
 
     course = Course.at(args.course)
@@ -45,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         pattern = course.submission("*", args.assignment).relative_to(course.root)
         print(f"error: no submissions match {pattern} in {course.root}", file=sys.stderr)
         return 1
-    options = Options(threshold=args.threshold, min_run=args.min_run, settings=Settings(k=args.noise))
+    options = Options(threshold=args.threshold, min_shared=args.min_shared,
+                      common_share=args.common_share, common_min=args.common_min, settings=Settings(k=args.noise))
     outcome = similarity_report(course, args.assignment, args.archive, options,
                                 subtract_solution=not args.keep_solution, max_pages=args.max_pages)
     documents = len(outcome.collection.documents)

@@ -22,6 +22,11 @@ _DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 STUB = "    # YOUR CODE HERE\n    raise NotImplementedError()"
 
 
+def _segment(source: str, node: ast.AST, padded: bool = False) -> str:
+    """The node's source text ("" for a node ast cannot place, which parsed source never has)."""
+    return ast.get_source_segment(source, node, padded=padded) or ""
+
+
 def definitions(source: str) -> tuple[dict[str, ast.FunctionDef], str]:
     """Top-level GRU functions by name, and the remaining top-level code (imports, helpers)."""
     tree = ast.parse(source)
@@ -30,13 +35,15 @@ def definitions(source: str) -> tuple[dict[str, ast.FunctionDef], str]:
         if isinstance(node, ast.FunctionDef) and node.name in GRU_GATES_FUNCTIONS:
             functions[node.name] = node
         else:
-            rest.append(ast.get_source_segment(source, node, padded=True))
+            rest.append(_segment(source, node, padded=True))
     return functions, "\n\n\n".join(rest)
 
 
 def _body(source: str, node: ast.FunctionDef) -> str:
+    """The function's statements, without its docstring (the template's stub keeps its own)."""
+    body = node.body[1:] if len(node.body) > 1 and ast.get_docstring(node) is not None else node.body
     lines = source.splitlines()
-    return "\n".join(lines[node.body[0].lineno - 1:node.end_lineno])
+    return "\n".join(lines[body[0].lineno - 1:node.end_lineno])
 
 
 def fill_template(template: nbformat.NotebookNode, source: str, rng: random.Random | None = None) -> nbformat.NotebookNode:
@@ -45,17 +52,17 @@ def fill_template(template: nbformat.NotebookNode, source: str, rng: random.Rand
     functions, rest = definitions(source)
     notebook = copy.deepcopy(template)
     stubs = [cell for cell in notebook.cells if cell.cell_type == "code" and STUB in cell.source]
-    names = [_DEF.search(cell.source).group(1) for cell in stubs]
+    names = [match.group(1) for cell in stubs if (match := _DEF.search(cell.source))]
     if rng is not None:
         rng.shuffle(names)
-    for cell, name in zip(stubs, names):
+    for cell, name in zip(stubs, names, strict=True):
         node = functions.get(name)
         if node is None:
             continue
         if rng is None:
             cell.source = cell.source.replace(STUB, _body(source, node))
         else:
-            cell.source = ast.get_source_segment(source, node)
+            cell.source = _segment(source, node)
     if rest.strip() and stubs:
         notebook.cells.insert(notebook.cells.index(stubs[0]), new_code_cell(rest))
     return notebook
@@ -107,7 +114,7 @@ def reorder_functions(source: str, rng: random.Random) -> str:
     imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     others = [n for n in tree.body if n not in imports]
     rng.shuffle(others)
-    return "\n\n\n".join(ast.get_source_segment(source, n, padded=True) for n in imports + others)
+    return "\n\n\n".join(_segment(source, n, padded=True) for n in imports + others)
 
 
 _COMMENTS = (
@@ -131,7 +138,29 @@ def transplant(source: str, donor: str, name: str) -> str:
     """`source` with its definition of `name` replaced by the donor's."""
     own, _ = definitions(source)
     theirs, _ = definitions(donor)
-    return source.replace(ast.get_source_segment(source, own[name]), ast.get_source_segment(donor, theirs[name]))
+    return source.replace(_segment(source, own[name]), _segment(donor, theirs[name]))
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def copy_functions(source: str, donor: str, names: list[str]) -> str:
+    """`source` with the donor's definitions of `names`, and the donor's helpers they use."""
+    for name in names:
+        source = transplant(source, donor, name)
+    used = set().union(*(_names(node) for node in definitions(donor)[0].values() if node.name in names))
+    mine = {getattr(node, "name", None) for node in ast.parse(source).body}
+    helpers = [_segment(donor, node) for node in ast.parse(donor).body
+               if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in used - mine]
+    return "\n\n\n".join([source.rstrip(), *[h for h in helpers if h]]) + "\n"
+
+
+def longest_functions(source: str, count: int) -> list[str]:
+    """The names of the source's `count` longest GRU functions (most of its own code)."""
+    functions, _ = definitions(source)
+    size = {name: len(_segment(source, node)) for name, node in functions.items()}
+    return sorted(size, key=lambda name: -size[name])[:count]
 
 
 def mutated_class(bases: dict[str, str], size: int, seed: int = 0) -> dict[str, str]:

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from grucourse import csv_safe
 from grucourse.csp import STATIC_PAGE_META
 from grucourse.similarity.compare import shared_regions
-from grucourse.similarity.detect import Options, Pair
+from grucourse.similarity.detect import Pair
+from grucourse.similarity.settings import Options
 from grucourse.similarity.sources import Collection
 
 UNFLAGGED_SHOWN = 20
@@ -42,27 +43,32 @@ def _percent(value: float) -> str:
 
 
 _ENV.filters["percent"] = _percent
+_ENV.filters["summary"] = lambda row: summary(row)
 _ENV.globals["csp"] = Markup(STATIC_PAGE_META)  # the pages need no script: none may run
 _INDEX = _ENV.from_string("""<!doctype html>
 <html><head><meta charset="utf-8">{{ csp }}<title>Code similarity: {{ assignment }}</title>
 <style>{{ style }}</style></head><body>
 {% macro table(rows) %}
 <table>
-<tr><th>#</th><th>A</th><th>B</th><th>share of A in B</th><th>share of B in A</th><th>longest shared run</th><th></th></tr>
+<tr><th>#</th><th>A</th><th>B</th><th>share of A in B</th><th>share of B in A</th><th>stretches</th>
+<th>longest stretch</th><th>others sharing them</th><th>in words</th><th></th></tr>
 {% for row in rows %}
 <tr><td class="num">{{ row.rank }}</td><td>{{ row.a }}</td><td>{{ row.b }}</td>
 <td class="num">{{ row.similarity_a|percent }}</td><td class="num">{{ row.similarity_b|percent }}</td>
-<td class="num">{{ row.longest_run }}</td>
+<td class="num">{{ row.stretches }}</td><td class="num">{{ row.longest_run }}</td>
+<td class="num">{{ row.others|percent }}</td><td>{{ row|summary }}</td>
 <td>{% if row.page %}<a href="{{ row.page }}">side by side</a>{% endif %}</td></tr>
 {% endfor %}
 </table>
 {% endmacro %}
 <h1>Code similarity: {{ assignment }}</h1>
 <p class="note">{{ note }}</p>
-<p>{{ n_documents }} documents compared ({{ n_archived }} from archives). A pair is listed for review
-when at least {{ "%.0f"|format(100 * options.threshold) }}% of either side's own code appears in the other,
-or when they share a stretch of at least {{ options.min_run }} normalised characters.
-Template code{% if subtracted %} ({{ subtracted|join(", ") }}){% endif %} is not counted.</p>
+<p>{{ n_documents }} documents compared ({{ n_archived }} from archives). Own code is what remains
+once template and expected code{% if subtracted %} ({{ subtracted|join(", ") }}){% endif %} are removed,
+cell by cell; names, comments and layout are ignored. Code that more than {{ max_frequency }} documents
+have is common, and counts for no pair. A pair is listed for review when at least
+{{ "%.0f"|format(100 * options.threshold) }}% of one side's own code appears in the other and they share
+at least {{ options.min_shared }} normalised characters.</p>
 {% if skipped %}
 <h2>Files that could not be read</h2>
 <ul>{% for problem in skipped %}<li>{{ problem }}</li>{% endfor %}</ul>
@@ -84,10 +90,11 @@ _PAIR = _ENV.from_string("""<!doctype html>
 <p><a href="index.html">all pairs</a></p>
 <h1>{{ row.a }} and {{ row.b }}</h1>
 <p class="note">{{ note }}</p>
-<p>{{ row.similarity_a|percent }} of {{ row.a }}'s own code also appears in {{ row.b }};
+<p>{{ row|summary }}. {{ row.similarity_a|percent }} of {{ row.a }}'s own code also appears in {{ row.b }};
 {{ row.similarity_b|percent }} of {{ row.b }}'s own code also appears in {{ row.a }}.
 Longest shared stretch: {{ row.longest_run }} normalised characters.
-Highlighted: regions whose normalised form (names, comments and layout ignored) occurs in both.</p>
+Highlighted: regions whose normalised form (names, comments and layout ignored) occurs in both and
+in few other documents; template, expected and common code are not highlighted.</p>
 <div class="sides">
 <div><h2>{{ row.a }}</h2><p><code>{{ path_a }}</code></p><pre>{{ code_a }}</pre></div>
 <div><h2>{{ row.b }}</h2><p><code>{{ path_b }}</code></p><pre>{{ code_b }}</pre></div>
@@ -107,8 +114,18 @@ class Row:
     max: float
     mean: float
     longest_run: int
+    stretches: int
+    shared: int
+    others: float
     flagged: bool
     page: str
+
+
+def summary(row: Row) -> str:
+    """The pair in one sentence, from the side more of whose code is in the other."""
+    a, b, share = (row.b, row.a, row.similarity_b) if row.similarity_b >= row.similarity_a else (row.a, row.b, row.similarity_a)
+    stretches = f"{row.stretches} stretch" + ("es" if row.stretches != 1 else "")
+    return f"{_percent(share)} of {a}'s own code is in {b}, in {stretches}; {_percent(row.others)} of the class shares those"
 
 
 def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> list[Row]:
@@ -119,9 +136,10 @@ def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> lis
         flagged = options.flags(pair)
         has_page = flagged and pages < max_pages
         pages += has_page
-        shares = (round(v, 4) for v in (pair.similarity_a, pair.similarity_b, pair.max, pair.mean))
         page = f"pair-{rank:04d}.html" if has_page else ""
-        out.append(Row(rank, pair.a.label, pair.b.label, *shares, pair.longest_run, flagged, page))
+        out.append(Row(rank, pair.a.label, pair.b.label, round(pair.similarity_a, 4), round(pair.similarity_b, 4),
+                       round(pair.max, 4), round(pair.mean, 4), pair.longest_run, pair.stretches, pair.shared,
+                       round(pair.others, 4), flagged, page))
     return out
 
 
@@ -137,8 +155,8 @@ def write_csv(path: Path, table_rows: list[Row]) -> None:
         writer.writerows(astuple(row) for row in table_rows)
 
 
-def write_page(path: Path, row: Row, pair: Pair) -> None:
-    slices_a, slices_b = shared_regions(pair.a, pair.b)
+def write_page(path: Path, row: Row, pair: Pair, k: int) -> None:
+    slices_a, slices_b = shared_regions(pair, k)
     page = _PAIR.render(
         row=row, note=_NOTE, style=_STYLE, path_a=pair.a.path, path_b=pair.b.path,
         code_a=Markup(_highlighted(pair.a.code, slices_a)), code_b=Markup(_highlighted(pair.b.code, slices_b)),
@@ -158,11 +176,12 @@ def write(
     write_csv(out_dir / "pairs.csv", table_rows)
     with_page = [row for row in table_rows if row.page]
     unflagged = [row for row in table_rows if not row.flagged][:UNFLAGGED_SHOWN]
-    for row, pair in zip(table_rows, pairs):
+    for row, pair in zip(table_rows, pairs, strict=True):
         if row.page:
-            write_page(out_dir / row.page, row, pair)
+            write_page(out_dir / row.page, row, pair, options.settings.k)
     index = _INDEX.render(
         assignment=assignment, note=_NOTE, style=_STYLE, options=options,
+        max_frequency=options.max_frequency(len(collection.documents)),
         n_documents=len(collection.documents), n_archived=sum(d.archived for d in collection.documents),
         subtracted=[str(p) for p in collection.subtracted], skipped=[str(p) for p in collection.skipped],
         with_page=with_page, n_flagged=sum(row.flagged for row in table_rows), unflagged=unflagged,

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from grucourse.course import Course
 from grucourse.ids import is_plain_id
-from grucourse.similarity.code import UnreadableNotebook, code_cells, student_code
-from grucourse.similarity.fingerprints import Document, Settings, boilerplate_hashes, document
+from grucourse.judge.notebook import (
+    NotebookLimits,
+    NotebookUnreadable,
+    course_notebook_limits,
+    read_file,
+)
+from grucourse.similarity.code import UnreadableNotebook, code_cells, student_cells
+from grucourse.similarity.fingerprints import Document, boilerplate_hashes, document
+from grucourse.similarity.settings import Settings
 from grucourse.terminal import printable
 
 ARCHIVE_SUFFIXES = (".ipynb", ".py")
@@ -23,13 +30,16 @@ class Collection:
     subtracted: list[Path] = field(default_factory=list)
 
 
-def _read_code(path: Path, template_cells: list[str]) -> str:
-    if path.suffix == ".py":
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UnreadableNotebook(path, f"cannot read as UTF-8 text ({exc})") from exc
-    return student_code(path, template_cells)
+def _read_cells(path: Path, template_cells: list[str], limits: NotebookLimits, below: Path | None) -> list[str]:
+    """A notebook's own code cells, or a .py file as one cell; bounded like the grader's reads."""
+    if path.suffix != ".py":
+        return student_cells(path, template_cells, limits, below)
+    try:
+        return [read_file(path, below, limits.max_notebook_bytes).decode("utf-8")]
+    except NotebookUnreadable as exc:
+        raise UnreadableNotebook(path, str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableNotebook(path, f"is not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
 def submissions(course: Course, assignment: str) -> dict[str, Path]:
@@ -52,22 +62,24 @@ def collect(
     """Fingerprints of every readable submission and archive entry, with the released template
     (and, unless told otherwise, the instructor's solution) subtracted as boilerplate."""
     result = Collection()
+    limits = course_notebook_limits(course.root / "nbgrader_config.py")
     release = course.release_notebook(assignment)
-    template_cells = code_cells(release) if release.exists() else []
+    template_cells = code_cells(release, limits) if release.exists() else []
     solution = course.source_notebook(assignment)
-    solution_cells = code_cells(solution) if subtract_solution and solution.exists() else []
+    solution_cells = code_cells(solution, limits) if subtract_solution and solution.exists() else []
     result.subtracted = [p for p, cells in ((release, template_cells), (solution, solution_cells)) if cells]
     boilerplate = boilerplate_hashes(template_cells + solution_cells, settings)
 
-    entries = [(student, path, False) for student, path in submissions(course, assignment).items()]
+    entries: list[tuple[str, Path, bool, Path | None]] = [(student, path, False, course.submitted) for student, path in submissions(course, assignment).items()]
     for directory in archives:
-        entries += [(f"archive:{directory.name}/{p.relative_to(directory)}", p, True) for p in archive_files(directory)]
-    for label, path, archived in entries:
+        entries += [(f"archive:{directory.name}/{p.relative_to(directory)}", p, True, None)
+                    for p in archive_files(directory)]
+    for label, path, archived, below in entries:
         try:
-            code = _read_code(path, template_cells)
+            cells = _read_cells(path, template_cells, limits, below)
         except UnreadableNotebook as problem:
             print(printable(f"skipped {problem}", keep_lines=True), file=sys.stderr)
             result.skipped.append(problem)
             continue
-        result.documents.append(document(label, path, code, settings, boilerplate, archived))
+        result.documents.append(document(label, path, cells, settings, boilerplate, archived))
     return result
