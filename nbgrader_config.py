@@ -83,6 +83,13 @@ c.Sandbox.max_notebook_figure_bytes = 4_000_000
 # every student can write to, e.g. "/srv/nbgrader/exchange".
 c.Exchange.root = os.path.join(c.CourseDirectory.root, "exchange")
 
+# --- LMS round trip (docs/instructor_guide.md, section 8) -------------------------------------
+# `nbgrader release_feedback` releases every student who has exchange records and names the
+# others instead of stopping at the first; `nbgrader export` writes scores at the course's
+# precision ("6.00") through the formula-safe CSV writer.
+c.ExchangeFactory.release_feedback = "grucourse.pipeline.release_feedback.EveryStudentReleaseFeedback"
+c.ExportApp.plugin_class = "grucourse.lms.nbgrader_export.CourseCsvExport"
+
 # --- Quizzes (docs/quizzes.md) --------------------------------------------------------------
 # Quiz answer cells are released as `answer_<id> = None` instead of nbgrader's code stub; the
 # preprocessor acts on quiz_* assignments only.

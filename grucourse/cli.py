@@ -15,6 +15,7 @@ COMMANDS = (
     "demo",
     "build",
     "collect",
+    "export_grades",
     "grade",
     "feedback",
     "report",

@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.terminal import printable
 
     course = Course.at(args.course)
+    if args.feedback_zip and args.lms == "canvas":
+        print("cannot export: --feedback-zip is for Moodle; Canvas has no bulk upload of feedback files")
+        return 1
     try:
         mapping = read_mapping(args.map) if args.map else {}
         students = {k: v for k, v in mapping.items() if k.isdigit()}
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             filled = canvas.gradebook_import(args.lms_file, args.out, args.assignment, scores, students, args.column)
         reports = [(args.out, filled)]
-        if args.feedback_zip and args.lms == "moodle":
+        if args.feedback_zip:
             pages = {s: sorted((course.feedback / s / args.assignment).glob("*.html")) for s in scores}
             reports.append((args.feedback_zip, moodle.feedback_zip(args.lms_file, args.feedback_zip, pages, students)))
     except (OSError, ExportError, CollectError) as exc:

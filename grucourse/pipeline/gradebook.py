@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from grucourse.course import Course
 from grucourse.results import SubmissionResult
+from grucourse.scores import round_score
 
 
 def write_gradebook(course: Course, results: Iterable[SubmissionResult]) -> None:
@@ -87,7 +88,7 @@ def _set_auto_scores(db: Session, assignment: Assignment, by_student: dict[str, 
         if student in by_student:
             cell = by_student[student].cells.get(name)
             scores.append({"id": grade_id,
-                           "auto_score": min(cell.score, max_score) if cell else 0.0,  # 0: deleted or unreadable
+                           "auto_score": round_score(min(cell.score, max_score)) if cell else 0.0,  # 0: deleted or unreadable
                            "needs_manual_grade": manual_score is not None})
     if scores:
         db.execute(update(Grade), scores)

@@ -10,6 +10,7 @@ from nbgrader.api import Gradebook
 from grucourse import csv_safe
 from grucourse.course import Course
 from grucourse.cache import ResultCache
+from grucourse.scores import round_score
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +35,7 @@ def score_rows(course: Course) -> list[ScoreRow]:
     """Every submission's total as nbgrader has it (judge scores plus any manual overrides)."""
     with Gradebook(course.db_url) as gradebook:
         return sorted(
-            ScoreRow(s.student_id, assignment.name, round(s.score, 6), assignment.max_score)
+            ScoreRow(s.student_id, assignment.name, round_score(s.score), round_score(assignment.max_score))
             for assignment in gradebook.assignments
             for s in gradebook.assignment_submissions(assignment.name)
         )
