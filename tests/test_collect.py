@@ -294,3 +294,15 @@ def test_escape_sequences_in_entry_names_never_reach_the_terminal_raw(course, tm
     assert not any(raw in out for raw in ("\x1b", "\x9b", "\x07", "\u202e"))
     assert "\\x1b[2J" in out and "\\u202e" in out and "\\x9b2J" in out
     assert course.submission("eve", "gru_gates").read_bytes() == notebook("eve")
+
+
+def test_another_legacy_code_page_is_read_when_named(course, tmp_path):
+    archive = make_zip(tmp_path / "m.zip", [(LegacyName(moodle("Øyvind Ås", 1001, flat=True).encode("cp850")), NOTEBOOK)])
+    extra = write_map(tmp_path, "øyvind ås,s001\n")
+    code, out = collect(course, archive, *extra)
+    assert code == 1 and "'¥yvind Ås' is no known student" in out  # read as cp437, the default
+    code, out = collect(course, archive, *extra, "--legacy-encoding", "cp850")
+    assert code == 0, out
+    assert course.submission("s001", "gru_gates").read_bytes() == NOTEBOOK
+    code, out = collect(course, archive, *extra, "--legacy-encoding", "klingon")
+    assert code == 1 and "cannot import: LookupError: unknown encoding: klingon" in out.replace("\n", "")
