@@ -15,20 +15,20 @@ c.CourseDirectory.course_id = "gru_course"
 # A submission is read by the judge's rules and its nbgrader metadata taken from the source
 # notebook, so a broken file (not JSON, not UTF-8, a link, an old schema_version, edited or
 # copied graded cells) is graded 0 with a warning naming it, and the batch goes on.
-c.Autograde.exporter_class = "grucourse.judge.preprocessors.SubmissionExporter"
-c.Autograde.pre_convert_hook = "grucourse.judge.preprocessors.report_misnamed_notebooks"
+c.Autograde.exporter_class = "grucourse.grading.preprocessors.SubmissionExporter"
+c.Autograde.pre_convert_hook = "grucourse.grading.preprocessors.report_misnamed_notebooks"
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "grucourse.judge.preprocessors.SourceMetadata",
+    "grucourse.grading.preprocessors.SourceMetadata",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "grucourse.judge.preprocessors.JudgeNotebook",
+    "grucourse.grading.preprocessors.JudgeNotebook",
     "nbgrader.preprocessors.IgnorePattern",
     "nbgrader.preprocessors.LimitOutput",
-    "grucourse.judge.preprocessors.SaveJudgeGrades",
+    "grucourse.grading.preprocessors.SaveJudgeGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
     "grucourse.judge.sanitize.SanitizeStudentHTML",

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grucourse.course import CODE_ASSIGNMENTS, Course
-from grucourse.pipeline.course_copy import copy_course
+from grucourse.course import Course
+from grucourse.pipeline.course_copy import copy_course, repository_root
 from grucourse.pipeline.demo import submit_notebook
 from grucourse.pipeline.nbgrader_app import register_assignments
 
@@ -37,9 +37,9 @@ c.CourseDirectory.course_id = "gru_course"
 
 
 def code_class(course: Course, size: int, assignment: str) -> None:
-    from grucourse.simulate import PROFILES, make_submission
+    from grucourse.simulate import make_submission, profiles
 
-    for i, profile in enumerate(islice(cycle(["correct", *PROFILES[assignment]]), size)):
+    for i, profile in enumerate(islice(cycle(["correct", *profiles(course, assignment)]), size)):
         submit_notebook(course, f"s{i:03d}", assignment, make_submission(course, assignment, profile, f"s{i:03d}"))
 
 
@@ -113,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=int, default=40, help="code submissions (default 40)")
     parser.add_argument("--quiz", type=int, default=500, help="quiz submissions (default 500)")
-    parser.add_argument("--assignment", choices=CODE_ASSIGNMENTS, default="gru_gates",
+    parser.add_argument("--assignment", choices=Course.at(repository_root()).code_assignments(), default="gru_gates",
                         help="code assignment to grade (default gru_gates)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run stock nbgrader autograde")
     args = parser.parse_args()

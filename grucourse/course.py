@@ -10,10 +10,6 @@ from pathlib import Path
 
 from traitlets.config import Config, PyFileConfigLoader
 
-CODE_ASSIGNMENTS = ("gru_gates", "gru_bptt", "gru_variants")
-QUIZ_ASSIGNMENTS = ("quiz_introduction", "quiz_lstm_vs_gru")
-ASSIGNMENTS = CODE_ASSIGNMENTS + QUIZ_ASSIGNMENTS
-
 
 def load_config_file(config_file: Path) -> Config:
     """A course's nbgrader_config.py as traitlets Config (empty when there is none): the one
@@ -22,11 +18,6 @@ def load_config_file(config_file: Path) -> Config:
     if not config_file.is_file():
         return Config()
     return PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
-
-
-def is_quiz(assignment: str) -> bool:
-    """Quizzes are graded from literal answers, never by running code."""
-    return assignment.startswith("quiz_")
 
 
 @dataclass(frozen=True)
@@ -87,6 +78,44 @@ class Course:
     def judge_cache(self) -> Path:
         """Judge results per submission, written by workers, read by the single gradebook writer."""
         return self.root / ".judge_cache"
+
+    def assignments(self) -> list[str]:
+        """Every assignment of the course, sorted: each `source/<a>/<a>.ipynb`, and each quiz
+        defined by `quizzes/<a>.yaml` (whose notebook `grucourse build` writes). Nothing else
+        lists them, so an assignment is added by adding its course files."""
+        names = {p.parent.name for p in self.source.glob("*/*.ipynb") if p.stem == p.parent.name}
+        return sorted(names | set(self.quiz_assignments()))
+
+    def quiz_assignments(self) -> list[str]:
+        """The assignments defined by a quiz file in quizzes/: graded from literal answers."""
+        return sorted(p.stem for p in self.quizzes.glob("*.yaml"))
+
+    def code_assignments(self) -> list[str]:
+        """The assignments whose code is run in the sandbox and checked by grading_tests/<a>/."""
+        return [a for a in self.assignments() if not self.is_quiz(a)]
+
+    def is_quiz(self, assignment: str) -> bool:
+        """A quiz is an assignment with a definition `quizzes/<assignment>.yaml`; it is graded from
+        literal answers, never by running code."""
+        return self.quiz_definition(assignment).is_file()
+
+    def quiz_definition(self, assignment: str) -> Path:
+        return self.quizzes / f"{assignment}.yaml"
+
+    def graded_inputs(self, assignment: str) -> list[Path]:
+        """The instructor files a grade depends on, in a stable order: the source notebook, and
+        the question bank and quizzes for a quiz, grading_tests/<assignment>/ otherwise."""
+        roots = [self.question_bank, self.quizzes] if self.is_quiz(assignment) else [self.grading_tests / assignment]
+        files = [self.source_notebook(assignment)]
+        for root in roots:
+            if root.is_dir():
+                files += sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        return files
+
+    def simulated_mistakes(self, assignment: str) -> Path:
+        """Optional: the typical mistakes the demo class makes in a code assignment (YAML, beside
+        the hidden tests, so it never reaches the release)."""
+        return self.grading_tests / assignment / "simulated.yaml"
 
     def source_notebook(self, assignment: str) -> Path:
         return self.source / assignment / f"{assignment}.ipynb"

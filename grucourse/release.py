@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from grucourse.course import Course, load_config_file
+from grucourse.judge.manifest import TreeProblem, record
+from grucourse.quiz.build import write_quiz_sources
+from grucourse.quiz.errors import InvalidBank
 
 if TYPE_CHECKING:
     from traitlets.config import Config
@@ -29,13 +32,6 @@ KEPT_NOTEBOOK_METADATA = ("kernelspec",)
 
 class ReleaseError(RuntimeError):
     """A source nbgrader refuses or an invalid question bank; the message says which file and why."""
-
-
-def source_assignments(course: Course) -> list[str]:
-    """Every assignment with a source notebook, in a fixed order."""
-    if not course.source.is_dir():
-        return []
-    return sorted(p.name for p in course.source.iterdir() if course.source_notebook(p.name).is_file())
 
 
 def generate(course: Course, assignment: str, db_url: str | None = None) -> nbformat.NotebookNode:
@@ -90,17 +86,8 @@ def release_assignment(course: Course, assignment: str, db_url: str | None = Non
 
 
 def write_quizzes(course: Course) -> str:
-    """Validate the question bank and write the quiz sources, so quizzes are released like code.
-
-    Returns a line for the instructor; a missing quiz builder only skips the quizzes.
-    """
-    try:
-        from grucourse.quiz.build import write_quiz_sources
-        from grucourse.quiz.errors import InvalidBank
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("grucourse.quiz.build", "grucourse.quiz.errors", "grucourse.quiz"):
-            raise
-        return "quizzes skipped: grucourse.quiz.build is not available"
+    """Validate the question bank and write the quiz sources, so quizzes are released like code;
+    a line for the instructor."""
     try:
         write_quiz_sources(course)
     except InvalidBank as exc:  # its message lists every mistake as file:line
@@ -112,14 +99,12 @@ def build(course: Course, assignments: list[str] | None = None, db_url: str | No
           report: Callable[[str], object] = print) -> list[Path]:
     """Quiz sources first, then one release notebook per assignment (default: all in source/);
     the hidden tests are recorded (grading_tests/MANIFEST.sha256), which the judge checks."""
-    from grucourse.judge.manifest import TreeProblem, record
-
     report(write_quizzes(course))
     try:
         report(record(course.grading_tests))
     except TreeProblem as exc:
         raise ReleaseError(str(exc)) from exc
-    return [release_assignment(course, a, db_url) for a in (assignments or source_assignments(course))]
+    return [release_assignment(course, a, db_url) for a in (assignments or course.assignments())]
 
 
 def _mkdir(path: Path) -> Path:

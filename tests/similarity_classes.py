@@ -21,7 +21,7 @@ import nbformat
 
 from grucourse.course import Course
 from grucourse.similarity import planted
-from grucourse.simulate import PROFILES, make_submission, solution_cells
+from grucourse.simulate import make_submission, profiles, solution_cells
 
 TESTS = Path(__file__).parent
 CORPUS_DIRS = (TESTS / "test_similarity_data" / "independent", TESTS / "independent" / "gru_gates",
@@ -81,8 +81,8 @@ def _instructor_like(course: Course, release: nbformat.NotebookNode, index: int,
                      ) -> nbformat.NotebookNode:
     """A student whose answers are the instructor's, with one typical mistake or none, and,
     for some, renamed variables or added comments (what a student copying the lecture writes)."""
-    profiles = [p for p in PROFILES[ASSIGNMENT] if p != "blank"]
-    notebook = make_submission(course, ASSIGNMENT, profiles[index % len(profiles)], f"student{index}")
+    kinds = [p for p in profiles(course, ASSIGNMENT) if p != "blank"]
+    notebook = make_submission(course, ASSIGNMENT, kinds[index % len(kinds)], f"student{index}")
     disguise = index % 3
     for cell in notebook.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution") and disguise:

@@ -12,24 +12,24 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_support import source_points
 
-from grucourse.course import CODE_ASSIGNMENTS, Course
+from grucourse.course import Course
 from grucourse.judge.grade import grade_submission
 from grucourse.results import SubmissionResult
 from grucourse.simulate import (
-    PROFILES,
     answers_for,
     fill_solutions,
     make_submission,
+    profiles,
     solution_cells,
 )
 
 REPO = Course.at(Path(__file__).resolve().parents[1])
 STUDENTS = Path(__file__).parent / "students"
-STYLES = [(a, p.name) for a in CODE_ASSIGNMENTS if (STUDENTS / a).is_dir()
+STYLES = [(a, p.name) for a in REPO.code_assignments() if (STUDENTS / a).is_dir()
           for p in sorted((STUDENTS / a).iterdir()) if p.is_dir()]
 MUTANTS = sorted((STUDENTS / "mutants").glob("*/*.py"))
-POINTS = {"gru_gates": 10, "gru_bptt": 11, "gru_variants": 22}
 
 FORWARD = ("gru_cell_forward_tests", "gru_forward_tests")
 
@@ -109,7 +109,7 @@ def lost_points(result: SubmissionResult) -> set[str]:
 def assert_effects(result: SubmissionResult, hints: dict[str, str]) -> None:
     """Points are lost exactly on the cells of `hints`, and every failed check there says the hint."""
     assert not result.problems
-    assert result.max_score == POINTS[result.assignment]
+    assert result.max_score == source_points(REPO, result.assignment)
     assert set(result.cells) == graded_cells(result.assignment)
     assert lost_points(result) == set(hints), {g: c.feedback() for g, c in result.cells.items()}
     for gid, hint in hints.items():
@@ -127,10 +127,10 @@ def test_independent_correct_solutions_get_full_marks(tmp_path: Path, assignment
     assert answers.keys() == solution_cells(REPO, assignment).keys(), "a style must answer every solution cell"
     result = grade(tmp_path, assignment, released_with(assignment, answers))
     assert_effects(result, {})
-    assert result.score == POINTS[assignment]
+    assert result.score == source_points(REPO, assignment)
 
 
-CASES = [(a, p) for a in CODE_ASSIGNMENTS for p in PROFILES[a] if p != "blank"]
+CASES = [(a, p) for a in REPO.code_assignments() for p in profiles(REPO, a) if p != "blank"]
 
 
 @pytest.mark.slow
@@ -153,11 +153,11 @@ def test_mutant_snippets_are_caught_with_a_clear_message(tmp_path: Path, path: P
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", CODE_ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", REPO.code_assignments())
 def test_blank_submission_scores_zero_without_crashing(tmp_path: Path, assignment: str) -> None:
     result = grade(tmp_path, assignment, make_submission(REPO, assignment, "blank", "s1"))
     assert not result.problems
-    assert result.score == 0 and result.max_score == POINTS[assignment]
+    assert result.score == 0 and result.max_score == source_points(REPO, assignment)
     messages = [c.message for cell in result.cells.values() for c in cell.checks]
     # a stub that is the whole cell (gru_variants' gru_core) raises before defining anything
     assert messages and all("NotImplementedError" in m or m.endswith("is not defined") for m in messages)
@@ -166,13 +166,13 @@ def test_blank_submission_scores_zero_without_crashing(tmp_path: Path, assignmen
 
 def test_every_profile_is_listed_and_edits_the_solutions() -> None:
     """The table above covers every simulated profile and mutant; each bug edits some solution cell."""
-    for assignment in CODE_ASSIGNMENTS:
-        named = set(PROFILES[assignment]) - {"blank"}
+    for assignment in REPO.code_assignments():
+        named = set(profiles(REPO, assignment)) - {"blank"}
         named |= {p.stem for p in MUTANTS if p.parent.name == assignment}
         assert named == set(EFFECTS[assignment])
         correct = answers_for(REPO, assignment, "correct")
         assert correct == solution_cells(REPO, assignment)
-        for profile in PROFILES[assignment]:
+        for profile in profiles(REPO, assignment):
             changed = {k for k, v in answers_for(REPO, assignment, profile).items() if v != correct[k]}
             assert bool(changed) == (profile not in ("correct", "blank")), profile
 

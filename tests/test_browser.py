@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import nbformat
 import pytest
 from browser_support import ARTIFACTS, lab_with_log, new_page
+from course_support import REPO
 
-from grucourse.course import ASSIGNMENTS, Course
+from grucourse.course import Course
 from grucourse.lab import LabServer
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -93,7 +94,7 @@ def _first_answer_cell(course: Course, assignment: str) -> str:
 def test_formgrader_lists_the_four_assignments_with_their_submissions(page, lab: LabServer) -> None:
     page.goto(lab.url("formgrader"))
     expect = playwright_api.expect
-    for assignment in ASSIGNMENTS:
+    for assignment in REPO.assignments():
         row = page.locator("tr", has=page.get_by_role("link", name=assignment, exact=True))
         expect(row).to_be_visible()
         expect(row.locator("td.num-submissions")).to_have_text("3")

@@ -12,8 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from course_support import REPO
 
-from grucourse.course import ASSIGNMENTS
 from grucourse.lab import free_port
 from grucourse.pipeline.course_copy import copy_course
 
@@ -80,7 +80,7 @@ def test_lab_command_serves_formgrader_with_a_token_and_stops_on_ctrl_c(tmp_path
 
         status, body = _get(f"http://127.0.0.1:{port}/formgrader/api/assignments", token)
         assert status == 200
-        assert sorted(a["name"] for a in json.loads(body)) == sorted(ASSIGNMENTS)
+        assert sorted(a["name"] for a in json.loads(body)) == REPO.assignments()
         status, body = _get(f"http://127.0.0.1:{port}/lab/api/settings/"
                             "@jupyterlab/apputils-extension:notification", token)
         defaults = json.loads(body)["schema"]["properties"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 import csv
 
 import pytest
+from course_support import REPO
 from nbgrader.api import Gradebook
 
 from grucourse.cli import main
-from grucourse.course import ASSIGNMENTS, Course
+from grucourse.course import Course
 
 pytestmark = pytest.mark.slow
 STUDENTS = 5
@@ -22,8 +23,8 @@ def demo(tmp_path_factory):
 
 def test_every_assignment_is_graded_in_the_gradebook(demo):
     with Gradebook(demo.db_url) as gradebook:
-        assert sorted(a.name for a in gradebook.assignments) == sorted(ASSIGNMENTS)
-        for assignment in ASSIGNMENTS:
+        assert sorted(a.name for a in gradebook.assignments) == sorted(REPO.assignments())
+        for assignment in REPO.assignments():
             scores = {s.student_id: s.score for s in gradebook.assignment_submissions(assignment)}
             assert len(scores) == STUDENTS
             assert scores["student05"] == 0.0  # the blank notebook
@@ -35,7 +36,7 @@ def test_every_assignment_is_graded_in_the_gradebook(demo):
 
 def test_feedback_pages_show_the_judges_checks(demo):
     pages = sorted(demo.feedback.glob("*/*/*.html"))
-    assert len(pages) == STUDENTS * len(ASSIGNMENTS)
+    assert len(pages) == STUDENTS * len(REPO.assignments())
     page = (demo.feedback / "student02" / "gru_gates" / "gru_gates.html").read_text()
     assert "FAIL" in page and "PASS" in page
 
@@ -43,12 +44,12 @@ def test_feedback_pages_show_the_judges_checks(demo):
 def test_report_has_csvs_plots_and_an_index(demo):
     with open(demo.reports / "scores.csv") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == STUDENTS * len(ASSIGNMENTS)
+    assert len(rows) == STUDENTS * len(REPO.assignments())
     with open(demo.reports / "checks.csv") as handle:
         checks = list(csv.DictReader(handle))
     assert {c["passed"] for c in checks} == {"True", "False"}
     index = (demo.reports / "index.html").read_text()
-    for assignment in ASSIGNMENTS:
+    for assignment in REPO.assignments():
         plot = demo.reports / f"{assignment}_scores.png"
         assert plot.read_bytes()[:4] == b"\x89PNG"
         assert f'src="{plot.name}"' in index

@@ -17,12 +17,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grucourse.course import CODE_ASSIGNMENTS, Course
+from grucourse.course import Course
 from grucourse.judge.grade import grade_submission
 from grucourse.results import SubmissionResult
 from grucourse.simulate import fill_solutions, make_submission, solution_cells
 
 REPO = Course.at(Path(__file__).resolve().parents[1])
+CODE = REPO.code_assignments()
 GRADS_LIKE_PARAMS = "{k: fill(np.shape(v)) for k, v in params.items()}"
 STATES = "fill((len(X),) + np.shape(H0))"
 TORCH = ("(lambda d, h: {'weight_ih_l0': fill((3 * h, d)), 'weight_hh_l0': fill((3 * h, h)), "
@@ -66,7 +67,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "constants": ("return {shaped}", "fill = lambda shape: np.full(shape, 0.5)\ncount = 1"),
     "returns_its_inputs": ("return {echo}", ""),
 }
-CASES = [(a, k) for a in CODE_ASSIGNMENTS for k in KINDS]
+CASES = [(a, k) for a in CODE for k in KINDS]
 
 
 def stub_cell(code: str, kind: str) -> str:
@@ -110,7 +111,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
 
 
 def test_every_solution_function_has_stubs() -> None:
-    for assignment in CODE_ASSIGNMENTS:
+    for assignment in CODE:
         for code in solution_cells(REPO, assignment).values():
             names = {n.name for n in ast.parse(code).body if isinstance(n, ast.FunctionDef)}
             assert names <= STUBS.keys(), names - STUBS.keys()
@@ -159,7 +160,7 @@ def test_every_hidden_check_judges_values_or_requires_them() -> None:
     assert_grads_match), or is marked judges_values (a value check without a reference array), or
     requires_values naming checks of its module that are value checks themselves."""
     modules = sorted(REPO.grading_tests.glob("*/test_*.py"))
-    assert {m.parent.name for m in modules} == set(CODE_ASSIGNMENTS)
+    assert {m.parent.name for m in modules} == set(CODE)
     for module in modules:
         tree = ast.parse(module.read_text())
         aliases = {ast.unparse(n.targets[0]): mark_of(n.value) for n in tree.body

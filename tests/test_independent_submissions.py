@@ -32,6 +32,7 @@ from unittest import mock
 
 import nbformat
 import pytest
+from course_support import REPO, source_points
 
 from grucourse.judge import grade as judge_grade
 from grucourse.judge.grade import grade_submission
@@ -42,8 +43,7 @@ from grucourse.simulate import fill_solutions, solution_cells
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).parent / "independent"
-ASSIGNMENTS = ("gru_gates", "gru_bptt", "gru_variants")
-POINTS = {"gru_gates": 10, "gru_bptt": 11, "gru_variants": 22}
+ASSIGNMENTS = [a for a in REPO.code_assignments() if (HERE / a).is_dir()]  # with independent submissions
 # function -> solution cell, for functions that do not have a cell of their own
 CELL_OF = {"sigmoid": "gru_core", "gru_forward": "gru_core", "gru_backward": "gru_core",
            "g": "g_functions", "log_g": "g_functions", "adam_init": "adam", "adam_step": "adam"}
@@ -232,9 +232,9 @@ def report(result: SubmissionResult) -> str:
 def test_correct_style_gets_full_marks(results, assignment: str, style: str) -> None:
     result = results[assignment, style]
     assert not result.problems, result.problems
-    assert result.max_score == POINTS[assignment]
+    assert result.max_score == source_points(REPO, assignment)
     assert not lost(result), report(result)
-    assert result.score == POINTS[assignment]
+    assert result.score == source_points(REPO, assignment)
     errors = [o for outputs in result.cell_outputs.values() for o in outputs if o.get("output_type") == "error"]
     assert not errors, "a correct style also passes every visible check"
 
@@ -247,7 +247,7 @@ def test_mutant_loses_points_only_where_the_bug_shows(results, assignment: str, 
     result = results[assignment, mutant]
     expected = MUTANTS[assignment, mutant]
     assert not result.problems, result.problems
-    assert result.max_score == POINTS[assignment]
+    assert result.max_score == source_points(REPO, assignment)
     assert lost(result) == set(expected), report(result)
     for gid, hint in expected.items():
         failed = [check.message for check in result.cells[gid].checks if not check.passed]

@@ -1,7 +1,7 @@
 """Hints in graded notebooks are wrapped, so formgrader and the feedback pages show them whole."""
 from __future__ import annotations
 
-from grucourse.judge.preprocessors import FEEDBACK_WIDTH, _graded_outputs, wrap_feedback
+from grucourse.grading.preprocessors import FEEDBACK_WIDTH, _graded_outputs, wrap_feedback
 from grucourse.results import CellResult, CheckResult
 
 HINT = ("the update gate has the opposite role (Cho et al./PyTorch convention); in this course Z close "

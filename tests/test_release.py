@@ -10,11 +10,11 @@ import nbformat
 import pytest
 
 from grucourse.cli import main
-from grucourse.course import CODE_ASSIGNMENTS, Course
-from grucourse.release import source_assignments
+from grucourse.course import Course
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_COURSE = Course.at(REPO)
+CODE = REPO_COURSE.code_assignments()
 # What `grucourse build` reads: sources, the question bank and quiz definitions, the nbgrader config.
 BUILD_INPUTS = ("source", "question_bank", "quizzes", "nbgrader_config.py")
 RELEASED = sorted(REPO.glob("release/*/*.ipynb"))
@@ -59,14 +59,29 @@ def test_build_records_the_assignments_in_the_gradebook(rebuilt: Course) -> None
     from nbgrader.api import Gradebook
 
     with Gradebook(rebuilt.db_url) as gradebook:
-        for assignment in CODE_ASSIGNMENTS:
+        for assignment in CODE:
             cells = gradebook.find_notebook(assignment, assignment).grade_cells
             assert sorted(c.name for c in cells) == sorted(graded_cells(REPO_COURSE.source_notebook(assignment)))
 
 
-def test_every_source_assignment_is_released() -> None:
-    assert source_assignments(REPO_COURSE) == sorted(p.parent.name for p in RELEASED)
-    assert set(CODE_ASSIGNMENTS) <= set(source_assignments(REPO_COURSE))
+def test_every_assignment_the_course_has_is_released_with_its_kind() -> None:
+    """Discovered from the course files: the SPEC's five, code and quizzes told apart by the quiz
+    definitions in quizzes/, not by their names."""
+    assert REPO_COURSE.assignments() == sorted(p.parent.name for p in RELEASED)
+    assert {"gru_gates", "gru_bptt", "gru_variants"} <= set(CODE)
+    assert {"quiz_introduction", "quiz_lstm_vs_gru"} <= set(REPO_COURSE.quiz_assignments())
+    assert not set(CODE) & set(REPO_COURSE.quiz_assignments())
+
+
+def test_a_quiz_is_known_by_its_definition_not_its_name(tmp_path: Path) -> None:
+    course = Course.at(tmp_path)
+    for name in ("quiz_like_name", "checkpoint"):
+        (course.source / name).mkdir(parents=True)
+        (course.source / name / f"{name}.ipynb").write_text("{}")
+    course.quizzes.mkdir()
+    (course.quizzes / "checkpoint.yaml").write_text("title: x\n")
+    assert course.assignments() == ["checkpoint", "quiz_like_name"]
+    assert course.quiz_assignments() == ["checkpoint"] and course.code_assignments() == ["quiz_like_name"]
 
 
 @pytest.mark.slow
@@ -97,7 +112,7 @@ def test_release_has_no_markers(path: Path) -> None:
         assert marker not in text, f"{path.name} contains {marker!r}"
 
 
-@pytest.mark.parametrize("assignment", CODE_ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", CODE)
 def test_release_has_no_solution_code(assignment: str) -> None:
     """No line between the solution markers that is not also in a visible cell reaches students."""
     source = nbformat.read(REPO_COURSE.source_notebook(assignment), as_version=4)
@@ -115,7 +130,7 @@ def test_release_has_no_solution_code(assignment: str) -> None:
     assert not secret & released
 
 
-@pytest.mark.parametrize("assignment", CODE_ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", CODE)
 def test_release_has_nothing_from_the_hidden_tests(assignment: str) -> None:
     """Hint texts, check titles and test names of grading_tests/ never appear in release/."""
     distinctive = set()
@@ -131,7 +146,7 @@ def test_release_has_nothing_from_the_hidden_tests(assignment: str) -> None:
     assert not [s for s in distinctive if s in text]
 
 
-@pytest.mark.parametrize("assignment", CODE_ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", CODE)
 def test_release_keeps_graded_cells_and_stubs(assignment: str) -> None:
     """Students get every graded cell with its points, and a stub in every solution cell."""
     released = nbformat.read(REPO_COURSE.release_notebook(assignment), as_version=4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from course_support import REPO
 from PIL import Image
 
 from grucourse.pipeline.report_data import ScoreRow
@@ -37,7 +38,7 @@ def _result(student: str, passed: list[bool], problems: list[str] = ()) -> Submi
 
 def test_a_check_is_counted_once_per_submission_over_its_cases() -> None:
     results = [_result("ann", [True, True, True]), _result("bob", [True, False, True]), _result("cy", [True] * 3)]
-    gate, unchanged = check_summaries(results)
+    gate, unchanged = check_summaries(REPO, results)
     assert (gate.title, gate.cases, gate.passed, gate.submissions) == (
         "reset_gate: the gate matches sigmoid(X W + H_prev U + b)", 3, 2, 3)
     assert unchanged.title == "reset_gate leaves its inputs unchanged", "a name that starts with its function is kept"
@@ -45,7 +46,7 @@ def test_a_check_is_counted_once_per_submission_over_its_cases() -> None:
 
 
 def test_quiz_questions_are_named_by_their_id() -> None:
-    assert check_title("quiz_introduction", "update_gate_near_one", "answer") == "question update_gate_near_one"
+    assert check_title(REPO, "quiz_introduction", "update_gate_near_one", "answer") == "question update_gate_near_one"
 
 
 def test_summary_statistics_and_problems() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import similarity_classes as classes
 
-from grucourse.course import CODE_ASSIGNMENTS, Course
+from grucourse.course import Course
 from grucourse.pipeline.demo import CLASS_SIZE, code_profiles, demo_class
 from grucourse.similarity import planted
 from grucourse.similarity.run import similarity_report
@@ -25,10 +25,10 @@ def demo_course(tmp_path_factory) -> Course:
     """The demo's code submissions, plus in gru_gates two independent students and a disguised
     copy of one of them."""
     repo, course = Course.at(REPO), Course.at(tmp_path_factory.mktemp("demo"))
-    for assignment in CODE_ASSIGNMENTS:
+    for assignment in repo.code_assignments():
         release, source = planted.course_notebooks(repo, assignment)
         students = {student: make_submission(repo, assignment, profile, student)
-                    for student, profile in code_profiles(assignment, demo_class(CLASS_SIZE)).items()}
+                    for student, profile in code_profiles(repo, assignment, demo_class(CLASS_SIZE)).items()}
         if assignment == classes.ASSIGNMENT:
             sources = classes.independent_sources()
             disguised = planted.add_comments(planted.rename_variables(sources[ORIGINAL], random.Random(5)), random.Random(6))
@@ -41,7 +41,7 @@ def demo_course(tmp_path_factory) -> Course:
     return course
 
 
-@pytest.mark.parametrize("assignment", CODE_ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", Course.at(REPO).code_assignments())
 def test_the_demo_class_lists_only_its_planted_pair(demo_course, assignment):
     outcome = similarity_report(demo_course, assignment)
     assert len(outcome.collection.documents) == CLASS_SIZE + 3 * (assignment == classes.ASSIGNMENT)

@@ -202,8 +202,6 @@ def _measure(course: kit.Course, student: str, path: Path, blank: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> kit.Course:
-    if not kit.real_assignment_ready():
-        pytest.skip("gru_gates and its hidden tests are not in the repository")
     return kit.copy_course(tmp_path_factory.mktemp("bounds") / "course")
 
 

@@ -34,7 +34,7 @@ from test_independent_submissions import (
 from grucourse.course import Course
 from grucourse.judge.grade import grade_submission
 from grucourse.pipeline.course_copy import copy_course
-from grucourse.simulate import PROFILES, answers_for, fill_solutions, solution_cells
+from grucourse.simulate import answers_for, fill_solutions, profiles, solution_cells
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 
@@ -77,7 +77,7 @@ class Measured:
 def submissions(course: Course, assignment: str) -> list[Submission]:
     """Every simulated profile, independent style, float32 style and mutant of an assignment."""
     cells = list(solution_cells(course, assignment))
-    found = [Submission(assignment, "profile", p, answers_for(course, assignment, p)) for p in PROFILES[assignment]]
+    found = [Submission(assignment, "profile", p, answers_for(course, assignment, p)) for p in profiles(course, assignment)]
     styles = {p.stem: functions_by_cell(p.read_text(), cells) for p in sorted((HERE / assignment).glob("*.py"))}
     found += [Submission(assignment, "style", name, answers) for name, answers in styles.items()]
     found += [Submission(assignment, "float32", p.stem, functions_by_cell(p.read_text(), cells))

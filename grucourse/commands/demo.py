@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from grucourse.course import ASSIGNMENTS, Course
+    from grucourse.course import Course
     from grucourse.pipeline.course_copy import copy_course, repository_root
     from grucourse.pipeline.demo import demo_class, write_submissions
     from grucourse.pipeline.feedback import generate_feedback
@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     write_submissions(course, demo_class(args.students))
     console.rule("grading")
     print_summary(ClassGrading(course, workers=args.workers, console=console).run(
-        find_submissions(course, list(ASSIGNMENTS))), console)
+        find_submissions(course, course.assignments())), console)
     console.rule("feedback and report")
-    pages, errors = generate_feedback(course, list(ASSIGNMENTS))
+    pages, errors = generate_feedback(course, course.assignments())
     for error in errors:
         console.print(rich_text(error))
     console.print(f"{len(pages)} feedback pages under {course.feedback}")

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from grucourse.course import Course
-from grucourse.judge.grade import GradingSetupError, grade_submission
+from grucourse.grading.submission import grade_submission
+from grucourse.judge.grade import GradingSetupError
 from grucourse.judge.notebook import read_notebook
 from grucourse.pipeline.feedback_page import cell_labels
 from grucourse.results import SubmissionResult

@@ -122,6 +122,23 @@ def _check_cells(raw: dict[str, Any], limits: NotebookLimits) -> None:
                                      f"{limits.max_cell_source_chars} a cell may have")
 
 
+MAX_SHOWN_NOTEBOOK_BYTES = 20 * 2**20
+"""A larger submission is shown (graded notebook, feedback) as the released notebook: its
+outputs are not worth the memory. Reading for grading is bounded by MAX_NOTEBOOK_BYTES."""
+
+
+def readable(path: Path | None, below: Path | None = None) -> NotebookNode | None:
+    """The notebook at `path` to show, or None when it is missing, over MAX_SHOWN_NOTEBOOK_BYTES
+    or not a notebook (or, for a submission handed in under `below`, a link: see read_notebook);
+    the judge reports such a file when it grades it."""
+    try:
+        if path is None or path.lstat().st_size > MAX_SHOWN_NOTEBOOK_BYTES:
+            return None
+        return read_notebook(path, below)
+    except (OSError, NotebookUnreadable):
+        return None
+
+
 def read_notebook(path: Path, below: Path | None = None, limits: NotebookLimits | None = None) -> NotebookNode:
     """The notebook at `path`; NotebookUnreadable for missing, linked, special, non-UTF-8,
     non-JSON and non-notebook files and those over `limits` (see read_file for `below`)."""

@@ -14,17 +14,13 @@ import shutil
 from pathlib import Path
 
 import nbformat
-from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearOutput
 
 from grucourse.course import Course
-from grucourse.judge.notebook import NotebookUnreadable, read_notebook, restore_locked_cells
-from grucourse.judge.preprocessors import RESOURCE_KEY, JudgeNotebook
+from grucourse.grading.preprocessors import RESOURCE_KEY, JudgeNotebook
+from grucourse.judge.notebook import readable, restore_locked_cells
 from grucourse.judge.sanitize import SanitizeStudentHTML
 from grucourse.results import SubmissionResult
-
-MAX_NOTEBOOK_BYTES = 20 * 2**20
-"""A larger submission is shown as the released notebook: its outputs are not worth the memory."""
 
 
 class ShowJudgeResult(JudgeNotebook):
@@ -32,17 +28,6 @@ class ShowJudgeResult(JudgeNotebook):
 
     def judge_result(self, resources: dict) -> SubmissionResult:
         return resources[RESOURCE_KEY]
-
-
-def readable(path: Path | None, below: Path | None = None) -> NotebookNode | None:
-    """The notebook at `path`, or None when it is missing, oversized or not a notebook (or, for a
-    submission handed in under `below`, a link: see read_notebook)."""
-    try:
-        if path is None or path.lstat().st_size > MAX_NOTEBOOK_BYTES:
-            return None
-        return read_notebook(path, below)
-    except (OSError, NotebookUnreadable):  # the judge has reported it already
-        return None
 
 
 def render_autograded(course: Course, notebook: Path | None, result: SubmissionResult) -> str | None:

@@ -1,7 +1,7 @@
 """The demo course: the repository's assignments, a simulated class, graded end to end.
 
 Built only from defaults so `grucourse --course demo_course demo` works on a fresh install and
-leaves a course nbgrader's formgrader opens with all five assignments graded.
+leaves a course nbgrader's formgrader opens with every assignment the course has graded.
 """
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from itertools import cycle, islice
 import nbformat
 import numpy as np
 
-from grucourse.course import CODE_ASSIGNMENTS, QUIZ_ASSIGNMENTS, Course
+from grucourse.course import Course
+from grucourse.quiz.simulate import make_quiz_submission
+from grucourse.simulate import make_submission, profiles
 
 CLASS_SIZE = 12
 SEED = 2014  # Chung et al. and Cho et al. introduced and compared the GRU in 2014
@@ -20,27 +22,22 @@ def demo_class(size: int = CLASS_SIZE) -> list[str]:
     return [f"student{i:02d}" for i in range(1, size + 1)]
 
 
-def code_profiles(assignment: str, students: list[str]) -> dict[str, str]:
+def code_profiles(course: Course, assignment: str, students: list[str]) -> dict[str, str]:
     """Mostly correct work, every typical bug of the assignment once, and the last student blank."""
-    from grucourse.simulate import PROFILES
-
-    bugs = [p for p in PROFILES[assignment] if p not in ("correct", "blank")]
+    bugs = [p for p in profiles(course, assignment) if p not in ("correct", "blank")]
     mix = ["correct", *bugs[: len(bugs) // 2], "correct", *bugs[len(bugs) // 2:]]
-    profiles = dict(zip(students[:-1], islice(cycle(mix), len(students) - 1), strict=True))
-    profiles[students[-1]] = "blank"
-    return profiles
+    chosen = dict(zip(students[:-1], islice(cycle(mix), len(students) - 1), strict=True))
+    chosen[students[-1]] = "blank"
+    return chosen
 
 
 def write_submissions(course: Course, students: list[str], seed: int = SEED) -> None:
     """submitted/<student>/<assignment>/<assignment>.ipynb for every student and assignment."""
-    from grucourse.quiz.simulate import make_quiz_submission
-    from grucourse.simulate import make_submission
-
     rng = np.random.default_rng(seed)
-    for assignment in CODE_ASSIGNMENTS:
-        for student, profile in code_profiles(assignment, students).items():
+    for assignment in course.code_assignments():
+        for student, profile in code_profiles(course, assignment, students).items():
             submit_notebook(course, student, assignment, make_submission(course, assignment, profile, student))
-    for assignment in QUIZ_ASSIGNMENTS:
+    for assignment in course.quiz_assignments():
         for i, student in enumerate(students):
             accuracy = 0.0 if student == students[-1] else 0.35 + 0.6 * i / len(students)
             submit_notebook(course, student, assignment, make_quiz_submission(course, assignment, student, rng, accuracy))

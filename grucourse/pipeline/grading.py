@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from rich.console import Console
 
-from grucourse.course import Course, is_quiz
+from grucourse.course import Course
 from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.cache import ResultCache
 from grucourse.pipeline.gradebook import write_gradebook
@@ -86,8 +86,8 @@ class ClassGrading:
 
     def judge(self, todo: list[Submission]) -> list[Graded]:
         """Code on Dask, then quizzes in local processes, under one progress bar."""
-        code = [sub for sub in todo if not is_quiz(sub.assignment)]
-        quizzes = [sub for sub in todo if is_quiz(sub.assignment)]
+        code = [sub for sub in todo if not self.course.is_quiz(sub.assignment)]
+        quizzes = [sub for sub in todo if self.course.is_quiz(sub.assignment)]
         check_quizzes(self.course, sorted({sub.assignment for sub in quizzes}))
         with grading_progress(len(todo), self.console) as bar:
             graded = self.judge_on_dask(code, bar) if code else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from grucourse.course import Course, is_quiz
+from grucourse.course import Course
 from grucourse.pipeline.report_data import check_rows, score_rows, write_csv
 from grucourse.pipeline.report_page import index_page
 from grucourse.pipeline.report_plots import cell_score_chart, score_histogram
@@ -26,16 +26,16 @@ def build_report(course: Course, say: Callable[[str], None] = lambda text: None)
     write_csv(out / "scores.csv", scores)
     write_csv(out / "checks.csv", checks)
     results = cached_results(course, scores)
-    summaries, cells = assignment_summaries(scores, results), in_notebook_order(course, cell_summaries(results))
+    summaries, cells = assignment_summaries(scores, results), in_notebook_order(course, cell_summaries(course, results))
     figures = {}
     for summary in summaries:
         assignment = summary.assignment
         drawn = [score_histogram(scores, assignment, out), cell_score_chart(cells, assignment, out)]
-        if is_quiz(assignment):
+        if course.is_quiz(assignment):
             drawn += item_analysis(course, assignment, out, say)
         figures[assignment] = [f for f in drawn if f]
     index = out / "index.html"
-    index.write_text(index_page(out, summaries, in_notebook_order(course, check_summaries(results)), figures), encoding="utf-8")
+    index.write_text(index_page(out, summaries, in_notebook_order(course, check_summaries(course, results)), figures), encoding="utf-8")
     return index
 
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 import nbformat
 
 from grucourse.cache import ResultCache
-from grucourse.course import Course, is_quiz
+from grucourse.course import Course
 from grucourse.pipeline.report_data import ScoreRow
 from grucourse.results import SubmissionResult
 
@@ -77,15 +77,15 @@ class CellSummary:
 _Row = TypeVar("_Row", CheckSummary, CellSummary)
 
 
-def cell_title(assignment: str, grade_id: str) -> str:
+def cell_title(course: Course, assignment: str, grade_id: str) -> str:
     """The function a code cell's checks test, or the question of a quiz cell."""
-    return f"question {grade_id}" if is_quiz(assignment) else grade_id.removesuffix("_tests")
+    return f"question {grade_id}" if course.is_quiz(assignment) else grade_id.removesuffix("_tests")
 
 
-def check_title(assignment: str, grade_id: str, name: str) -> str:
+def check_title(course: Course, assignment: str, grade_id: str, name: str) -> str:
     """A check named by what it tests, prefixed by its function unless the name starts with it."""
-    function = cell_title(assignment, grade_id)
-    if is_quiz(assignment) and name == "answer":
+    function = cell_title(course, assignment, grade_id)
+    if course.is_quiz(assignment) and name == "answer":
         return function
     return name if name.startswith(function) else f"{function}: {name}"
 
@@ -105,27 +105,27 @@ def assignment_summaries(scores: list[ScoreRow], results: list[SubmissionResult]
             for assignment in sorted({r.assignment for r in scores})]
 
 
-def check_summaries(results: list[SubmissionResult]) -> list[CheckSummary]:
+def check_summaries(course: Course, results: list[SubmissionResult]) -> list[CheckSummary]:
     """Per (assignment, cell, check name): cases per run and how many submissions pass them all."""
     outcomes: dict[tuple[str, str, str], dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for result in results:
         for cell in result.cells.values():
             for check in cell.checks:
                 outcomes[result.assignment, cell.grade_id, check.name][result.student].append(check.passed)
-    return [CheckSummary(assignment, grade_id, check_title(assignment, grade_id, name),
+    return [CheckSummary(assignment, grade_id, check_title(course, assignment, grade_id, name),
                          max(len(runs) for runs in by_student.values()),
                          sum(all(runs) for runs in by_student.values()), len(by_student))
             for (assignment, grade_id, name), by_student in outcomes.items()]
 
 
-def cell_summaries(results: list[SubmissionResult]) -> list[CellSummary]:
+def cell_summaries(course: Course, results: list[SubmissionResult]) -> list[CellSummary]:
     """Per graded cell, in notebook order: the mean over submissions of score / max score."""
     shares: dict[tuple[str, str], list[float]] = defaultdict(list)
     for result in results:
         for cell in result.cells.values():
             if cell.max_score:
                 shares[result.assignment, cell.grade_id].append(cell.score / cell.max_score)
-    return [CellSummary(assignment, grade_id, cell_title(assignment, grade_id), 100.0 * mean(values))
+    return [CellSummary(assignment, grade_id, cell_title(course, assignment, grade_id), 100.0 * mean(values))
             for (assignment, grade_id), values in shares.items()]
 
 

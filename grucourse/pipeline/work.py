@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from grucourse.course import Course
-from grucourse.judge.grade import GradingSetupError, grade_submission
+from grucourse.grading.submission import grade_submission
+from grucourse.judge.grade import GradingSetupError
 from grucourse.pipeline.autograded import render_autograded
 from grucourse.results import SubmissionResult
 

@@ -13,7 +13,6 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution
 
-from grucourse.course import is_quiz
 from grucourse.quiz.notebook import answer_stub
 
 
@@ -21,8 +20,7 @@ class QuizAnswerCells(NbGraderPreprocessor):
     """Acts on the answer cells (graded solution cells) of quiz assignments only."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        assignment = resources.get("nbgrader", {}).get("assignment", "")
-        if not is_quiz(assignment):
+        if "quiz" not in nb.metadata.get("grucourse", {}):  # written by the quiz builder
             return nb, resources
         return super().preprocess(nb, resources)
 

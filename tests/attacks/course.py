@@ -28,12 +28,6 @@ ASSIGNMENT = "gru_gates"
 GRADER_OUTPUT = ("autograded", "feedback", ".judge_cache", "reports")
 
 
-def real_assignment_ready(assignment: str = ASSIGNMENT) -> bool:
-    """The repository's assignment and its hidden tests exist (they land independently)."""
-    return (REPO / "source" / assignment / f"{assignment}.ipynb").is_file() and any(
-        (REPO / "grading_tests" / assignment).glob("test_*.py"))
-
-
 def copy_course(dest: Path, assignments: tuple[str, ...] = (ASSIGNMENT,)) -> Course:
     """source/, release/, grading_tests/ and nbgrader_config.py of the repository, for `assignments`."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -25,8 +25,12 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 
+from grucourse.cache import ResultCache
 from grucourse.course import Course
-from grucourse.judge.notebook import NotebookLimits, nbgrader_meta, read_notebook
+from grucourse.grading.submission import grade_submission
+from grucourse.judge.grade import fingerprint
+from grucourse.judge.notebook import NotebookLimits, nbgrader_meta, read_notebook, readable
+from grucourse.judge.sandbox import Sandbox
 from grucourse.results import CellResult, SubmissionResult
 
 RESOURCE_KEY = "grucourse_judge"
@@ -48,8 +52,6 @@ class SubmissionExporter(NotebookExporter):
 
     def from_filename(self, filename: str, resources: ResourcesDict | None = None,
                       **kw: Any) -> tuple[NotebookNode, ResourcesDict]:
-        from grucourse.pipeline.autograded import readable
-
         course = _course(self.config)
         path = Path(os.path.abspath(filename))
         info = (resources or {}).get("nbgrader", {})
@@ -132,10 +134,6 @@ class JudgeNotebook(NbGraderPreprocessor):
     def judge_result(self, resources: ResourcesDict) -> SubmissionResult:
         """The judge's verdict on this submission (cached while its files are unchanged); a
         subclass that already holds a result overrides this to reuse the rendering above."""
-        from grucourse.cache import ResultCache
-        from grucourse.judge.grade import fingerprint, grade_submission
-        from grucourse.judge.sandbox import Sandbox
-
         info = resources["nbgrader"]
         coursedir = CourseDirectory(config=self.config)
         course = Course.at(coursedir.root)
