@@ -1,4 +1,6 @@
-"""Similarity report at class scale: 500 generated submissions (mutations of a few solutions).
+"""Similarity report at class scale: 500 submissions (the evaluation class of
+tests/similarity_classes.py: 22 independent solutions, planted copies of them, and students whose
+answers are the instructor's with one typical mistake, renamed or commented).
 
 Prints the wall time and peak memory of `grucourse similarity` on the whole class (run as a
 child process so the numbers are its own), and, on a subset, the speed of the vectorised
@@ -10,6 +12,7 @@ largest difference between their similarity values.
 from __future__ import annotations
 
 import argparse
+import io
 import resource
 import subprocess
 import sys
@@ -18,26 +21,27 @@ import time
 from pathlib import Path
 
 import numpy as np
-from copydetect import compare_files
+from copydetect import CodeFingerprint, compare_files
 
 from grucourse.course import Course
 from grucourse.similarity import planted
-from grucourse.similarity.fingerprints import Settings
+from grucourse.similarity.fingerprints import document
 from grucourse.similarity.overlap import overlaps
+from grucourse.similarity.settings import Settings
 from grucourse.similarity.sources import collect
 
 REPO = Path(__file__).resolve().parents[1]
-BASES = REPO / "tests" / "test_similarity_data" / "independent"
-ASSIGNMENT = "gru_gates"
+sys.path.insert(0, str(REPO / "tests"))
+import similarity_classes  # noqa: E402  (the evaluation classes live beside the tests)
+
+ASSIGNMENT = similarity_classes.ASSIGNMENT
 
 
 def make_class(root: Path, size: int) -> Course:
     """The repository's release and source notebooks and `size` submissions."""
     release, source = planted.course_notebooks(Course.at(REPO), ASSIGNMENT)
-    bases = {path.stem: path.read_text() for path in sorted(BASES.glob("*.py"))}
-    submissions = {student: planted.fill_template(release, solution)
-                   for student, solution in planted.mutated_class(bases, size).items()}
-    return planted.write_course(root, ASSIGNMENT, release, source, submissions)
+    evaluation = similarity_classes.build(Course.at(REPO), size)
+    return planted.write_course(root, ASSIGNMENT, release, source, evaluation.submissions)
 
 
 def whole_class(course: Course) -> None:
@@ -54,16 +58,20 @@ def whole_class(course: Course) -> None:
 
 
 def against_copydetect(course: Course, subset: int) -> None:
+    """Each notebook's code as one text, nothing subtracted and nothing common, so that both
+    compute the same numbers."""
     settings = Settings()
-    documents = collect(course, ASSIGNMENT, [], settings).documents[:subset]
+    codes = [doc.code for doc in collect(course, ASSIGNMENT, [], settings).documents[:subset]]
+    ours = [document(str(i), Path(str(i)), [code], settings, np.array([], dtype=np.int64)) for i, code in enumerate(codes)]
+    theirs = [CodeFingerprint("x.py", settings.k, 1, language="python", fp=io.StringIO(code)) for code in codes]
     start = time.perf_counter()
-    fast = overlaps([doc.fingerprint.hash_idx for doc in documents], settings.k).similarity
+    fast = overlaps(ours, settings.k, max_frequency=len(ours)).similarity
     vectorised = time.perf_counter() - start
     start = time.perf_counter()
     slow = np.zeros_like(fast)
-    for i, a in enumerate(documents):
-        for j in range(i + 1, len(documents)):
-            _, (slow[i, j], slow[j, i]), _ = compare_files(a.fingerprint, documents[j].fingerprint)
+    for i, a in enumerate(theirs):
+        for j in range(i + 1, len(theirs)):
+            _, (slow[i, j], slow[j, i]), _ = compare_files(a, theirs[j])
     baseline = time.perf_counter() - start
     print(f"{subset} submissions, all pairs: compare_files loop {baseline:.2f} s, vectorised {vectorised:.2f} s "
           f"(ratio {baseline / vectorised:.0f}x), largest difference {np.abs(fast - slow).max():.2g}")

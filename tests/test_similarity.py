@@ -19,6 +19,7 @@ from grucourse.course import Course
 from grucourse.gru import reference
 from grucourse.similarity import planted
 from grucourse.similarity.code import code_cells, student_cells
+from grucourse.similarity.compare import shared_regions
 from grucourse.similarity.detect import rank
 from grucourse.similarity.fingerprints import boilerplate_hashes, document
 from grucourse.similarity.overlap import _runs, overlaps
@@ -201,12 +202,24 @@ def class_course(tmp_path_factory, notebooks):
         "corrupt": b'{"cells": [',
         "latin1": '{"cells": [], "note": "caf\u00e9"}'.encode("latin-1"),
         "not_a_notebook": json.dumps([1, 2, 3]).encode(),
+        "many_cells": _notebook_bytes(["x = 1"] * 2500),
+        "huge_cell": _notebook_bytes(["x = 1\n" * 40_000]),
+        "deep": b'{"cells": [], "nbformat": 4, "metadata": ' + b'{"a": ' * 200 + b'1' + b'}' * 201,
     }
     for student, content in bad.items():
         path = course.submission(student, ASSIGNMENT)
         path.parent.mkdir(parents=True)
         path.write_bytes(content)
+    linked = course.submission("linked", ASSIGNMENT)  # a link to a file the student cannot read
+    linked.parent.mkdir(parents=True)
+    linked.symlink_to(course.source_notebook(ASSIGNMENT))
     return course
+
+
+def _notebook_bytes(sources: list[str]) -> bytes:
+    cells = [{"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}
+             for source in sources]
+    return json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}).encode()
 
 
 @pytest.fixture(scope="module")
@@ -250,14 +263,43 @@ def test_untouched_templates_share_nothing(outcome):
 
 def test_unreadable_notebooks_are_skipped_and_named(outcome, class_course, capsys):
     problems = {Path(p.path).parents[1].name: p.problem for p in outcome.collection.skipped}
-    assert set(problems) == {"corrupt", "latin1", "not_a_notebook"}
+    assert set(problems) == {"corrupt", "latin1", "not_a_notebook", "many_cells", "huge_cell", "deep", "linked"}
     assert "not valid JSON" in problems["corrupt"]
     assert "UTF-8" in problems["latin1"]
     assert "nbformat 4" in problems["not_a_notebook"]
+    assert "more than the 2000 a notebook may have" in problems["many_cells"]
+    assert "more than the 200000 a cell may have" in problems["huge_cell"]
+    assert "nested too deeply" in problems["deep"]
+    assert "symbolic link" in problems["linked"]
     assert len(outcome.collection.documents) == len(INDEPENDENT) + len(planted_copies(random.Random(0))) + 2
     similarity_report(class_course, ASSIGNMENT)
     err = capsys.readouterr().err
     assert str(class_course.submission("corrupt", ASSIGNMENT)) in err
+
+
+def test_the_course_notebook_limits_apply(tmp_path, notebooks):
+    release, source = notebooks
+    submissions = {name: planted.fill_template(release, INDEPENDENT[name]) for name in ("ana", "ben")}
+    course = planted.write_course(tmp_path, ASSIGNMENT, release, source, submissions)
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\nc.NotebookLimits.max_cell_source_chars = 300\n")
+    result = similarity_report(course, ASSIGNMENT)
+    assert result.collection.documents == [] and len(result.collection.skipped) == 2
+    assert all("more than the 300 a cell may have" in p.problem for p in result.collection.skipped)
+
+
+def test_highlighted_regions_stay_inside_cells(outcome):
+    """Every highlighted region lies in one cell: no region runs over a cell boundary."""
+    checked = 0
+    for pair in rank(outcome.collection.documents, Options()):
+        if not Options().flags(pair):
+            continue
+        for doc, regions in zip((pair.a, pair.b), shared_regions(pair, Settings().k), strict=True):
+            ends = doc.raw_starts + np.array([len(cell) for cell in doc.cells])
+            for start, end in regions.T:
+                cell = int(np.searchsorted(doc.raw_starts, start, side="right")) - 1
+                assert doc.raw_starts[cell] <= start < end <= ends[cell], (doc.label, start, end)
+                checked += 1
+    assert checked > 20
 
 
 def test_pairs_csv_is_ranked_and_complete(outcome):

@@ -12,10 +12,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import similarity_classes as classes
 
 from grucourse.course import Course
+from grucourse.gru import reference
 from grucourse.similarity import planted
 from grucourse.similarity.detect import Pair, rank
 from grucourse.similarity.fingerprints import Document
@@ -177,6 +179,28 @@ def test_no_independent_pair_is_flagged(measured, size):
     assert len(m.evaluation.submissions) == size
     assert len(m.independent) > size * (size - 1) // 2 * 0.9
     assert [sorted(key) for key in m.independent if m.flagged(key, Options())] == []
+
+
+@pytest.mark.parametrize("name", sorted(classes.independent_sources()))
+def test_every_independent_solution_is_correct(name):
+    """Each style is a working GRU: stable sigmoid, gates and states equal to the reference."""
+    namespace: dict = {"np": np}  # the release notebook imports numpy in a cell of its own
+    exec(compile(classes.independent_sources()[name], name, "exec"), namespace)
+    rng = np.random.default_rng(1)
+    T, n, d, h = 5, 3, 4, 6
+    params = reference.init_params(d, h, rng)
+    X, H0 = rng.standard_normal((T, n, d)), rng.standard_normal((n, h))
+    with np.errstate(over="raise"):
+        assert np.allclose(namespace["sigmoid"](np.array([-1000.0, -3.0, 0.0, 3.0, 1000.0])),
+                           reference.sigmoid(np.array([-1000.0, -3.0, 0.0, 3.0, 1000.0])))
+    Z = rng.random((n, h))
+    assert np.allclose(namespace["hidden_state"](H0, Z, np.tanh(X[0] @ params["W_h"])),
+                       reference.hidden_state(H0, Z, np.tanh(X[0] @ params["W_h"])))
+    gates = {"r": namespace["reset_gate"], "z": namespace["update_gate"]}
+    for letter, gate in gates.items():
+        args = (X[0], H0, params[f"W_{letter}"], params[f"U_{letter}"], params[f"b_{letter}"])
+        assert np.allclose(gate(*args), getattr(reference, gate.__name__)(*args))
+    assert np.allclose(namespace["gru_forward"](X, H0, params), reference.gru_forward(X, H0, params))
 
 
 def test_independent_solutions_share_code_that_does_not_flag(measured):

@@ -64,9 +64,9 @@ def collect(
     result = Collection()
     limits = course_notebook_limits(course.root / "nbgrader_config.py")
     release = course.release_notebook(assignment)
-    template_cells = code_cells(release, limits) if release.exists() else []
+    template_cells = code_cells(release) if release.exists() else []  # the instructor's: default limits
     solution = course.source_notebook(assignment)
-    solution_cells = code_cells(solution, limits) if subtract_solution and solution.exists() else []
+    solution_cells = code_cells(solution) if subtract_solution and solution.exists() else []
     result.subtracted = [p for p, cells in ((release, template_cells), (solution, solution_cells)) if cells]
     boilerplate = boilerplate_hashes(template_cells + solution_cells, settings)
 
