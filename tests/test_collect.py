@@ -92,8 +92,8 @@ def test_all_three_layouts_are_placed_with_nbgrader_records(course, tmp_path):
     assert (folder / "timestamp.txt").read_text() == "2026-12-01 10:30:00.000000 UTC"
     assert len((folder / "submission_secret.txt").read_text()) == 128
     assert (course.root / "lms_participants.csv").read_text().splitlines() == [
-        "lms,participant,student,name", "canvas,2001,s003,hopperg",
-        "moodle,1001,s001,Ada Lovelace", "moodle,1002,s002,Alan Turing"]
+        "lms,scope,participant,student,name", "canvas,*,2001,s003,hopperg",
+        "moodle,gru_gates,1001,s001,Ada Lovelace", "moodle,gru_gates,1002,s002,Alan Turing"]
 
 
 def test_the_lms_time_zone_sets_the_timestamp(course, tmp_path):
@@ -306,3 +306,18 @@ def test_another_legacy_code_page_is_read_when_named(course, tmp_path):
     assert course.submission("s001", "gru_gates").read_bytes() == NOTEBOOK
     code, out = collect(course, archive, *extra, "--legacy-encoding", "klingon")
     assert code == 1 and "cannot import: LookupError: unknown encoding: klingon" in out.replace("\n", "")
+
+
+def test_moodle_numbers_hold_per_assignment_canvas_ids_for_the_course(course, tmp_path):
+    course.source_notebook("gru_bptt").parent.mkdir(parents=True)
+    course.source_notebook("gru_bptt").write_bytes(NOTEBOOK)
+    first = make_zip(tmp_path / "a.zip", [(moodle("Ada Lovelace", 1001), notebook("ada")),
+                                          ("hopperg_2001_3001_gru_gates.ipynb", notebook("grace"))])
+    assert collect_zip(course, first, "gru_gates", {"1001": "s001", "2001": "s003"}).refused == []
+    # Moodle numbers Ada 1377 in the next assignment; Canvas keeps Grace's user id
+    second = make_zip(tmp_path / "b.zip", [(moodle("Ada Lovelace", 1377, "gru_bptt.ipynb"), notebook("ada 2")),
+                                           ("hopperg_2001_3009_gru_bptt.ipynb", notebook("grace 2"))])
+    done = collect_zip(course, second, "gru_bptt", {"ada lovelace": "s001"})
+    assert statuses(done) == {moodle("Ada Lovelace", 1377, "gru_bptt.ipynb"): (PLACED, "s001"),
+                              "hopperg_2001_3009_gru_bptt.ipynb": (PLACED, "s003")}
+    assert course.submission("s001", "gru_bptt").read_bytes() == notebook("ada 2")

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.course import Course
     from grucourse.lms import canvas, moodle
     from grucourse.lms.grades import final_scores
-    from grucourse.lms.participants import read_ledger
+    from grucourse.lms.participants import participants
     from grucourse.lms.sheet import ExportError
     from grucourse.pipeline.collect import CollectError, read_mapping
     from grucourse.terminal import printable
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         mapping = read_mapping(args.map) if args.map else {}
         students = {k: v for k, v in mapping.items() if k.isdigit()}
-        students.update({p.participant: p.student for p in read_ledger(course).values() if p.lms == args.lms})
+        students.update(participants(course, args.lms, args.assignment))
         if not course.gradebook.is_file():
             raise ExportError(f"{course.gradebook} does not exist: grade the assignment first")
         with Gradebook(course.db_url) as gradebook:

@@ -30,7 +30,7 @@ from nbgrader.utils import parse_utc
 from grucourse.course import Course
 from grucourse.ids import RULE, is_plain_id, shown
 from grucourse.lms.downloads import LmsFile, member_name, name_key, parse
-from grucourse.lms.participants import Participant, read_ledger, record
+from grucourse.lms.participants import Participant, read_ledger, record, scope
 from grucourse.terminal import printable
 
 MAX_ENTRY_BYTES = 20 * 2**20
@@ -178,14 +178,15 @@ def collect_zip(course: Course, archive_path: Path, assignment: str, mapping: di
     with zipfile.ZipFile(archive_path) as archive:
         entries = _recognised(archive, assignment, legacy_encoding, done)
         chosen = _one_per_participant(entries, assignment, done)
-        resolved = _Resolver(course, mapping).resolve(chosen, done)
+        resolved = _Resolver(course, assignment, mapping).resolve(chosen, done)
         placed = []
         for entry, student in resolved:
             outcome = Outcome(entry.name, PLACED, student=student, participant=entry.lms_file.key,
                               late=entry.lms_file.late, timestamp=_timestamp(entry.info, tz))
             try:
                 _place(course, assignment, entry, read_capped(archive, entry.info), outcome)
-                placed.append(Participant(entry.lms_file.lms, entry.lms_file.participant, student, entry.lms_file.name))
+                placed.append(Participant(entry.lms_file.lms, scope(entry.lms_file.lms, assignment), entry.lms_file.participant,
+                                          student, entry.lms_file.name))
             except UnsafeEntry as exc:
                 outcome.status, outcome.reason = REFUSED, str(exc)
             done.outcomes.append(outcome)
@@ -256,8 +257,9 @@ class _Resolver:
     """Who a participant is: the map by number, the record of earlier collects, the map by name,
     a login that is already a student; never a name made into an id."""
 
-    def __init__(self, course: Course, mapping: dict[str, str] | None) -> None:
+    def __init__(self, course: Course, assignment: str, mapping: dict[str, str] | None) -> None:
         self.mapping = mapping
+        self.assignment = assignment
         self.ledger = read_ledger(course)
         self.students = set(_gradebook_names(course, "student"))
         self.students |= {p.name for p in course.submitted.glob("*") if p.is_dir()} if course.submitted.is_dir() else set()
@@ -265,7 +267,7 @@ class _Resolver:
     def student(self, lms_file: LmsFile) -> str:
         """The student id, or UnsafeEntry saying why there is none."""
         mapping = self.mapping or {}
-        recorded = self.ledger.get((lms_file.lms, lms_file.participant))
+        recorded = self.ledger.get((lms_file.lms, scope(lms_file.lms, self.assignment), lms_file.participant))
         by_number = mapping.get(lms_file.participant)
         if by_number and recorded and recorded.student != by_number:
             raise UnsafeEntry(f"{lms_file.key} is {shown(by_number)} in the map but was collected as "
@@ -295,8 +297,10 @@ class _Resolver:
         resolved = []
         for claimants in claims.values():
             keys = sorted(e.lms_file.key for e, _ in claimants)
-            earlier = {p.lms + ":" + p.participant for p in self.ledger.values()
-                       if p.student.casefold() == claimants[0][1].casefold()} - set(keys)
+            lms = claimants[0][0].lms_file.lms
+            earlier = {f"{p.lms}:{p.participant}" for p in self.ledger.values()
+                       if (p.lms, p.scope) == (lms, scope(lms, self.assignment))
+                       and p.student.casefold() == claimants[0][1].casefold()} - set(keys)
             if len(claimants) == 1 and not earlier:
                 resolved.append(claimants[0])
                 continue
