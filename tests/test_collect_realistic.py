@@ -56,7 +56,7 @@ CANVAS = {
     utf8(f"hoppergrace_LATE_2002_3002_{A}.ipynb"): (PLACED, "s102", "late in the LMS but handed in before"),
     LegacyName(f"nuñezjosé_2003_3003_{A}.ipynb".encode()): (PLACED, "s103", ""),
     utf8(f"lovelaceada_2004_3004_{A}.ipynb"): (REFUSED, "", "is no known student in the map"),
-    utf8("readme.txt"): (REFUSED, "", "not named as Moodle or Canvas name"),
+    utf8("readme.txt"): (REFUSED, "", "not a name Moodle or Canvas gives"),
 }
 
 

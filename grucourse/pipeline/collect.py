@@ -213,7 +213,7 @@ def _recognised(archive: zipfile.ZipFile, assignment: str, legacy: str, done: Co
         total += info.file_size
         lms_file = parse(name)
         if lms_file is None:
-            done.outcomes.append(Outcome(name, REFUSED, "not named as Moodle or Canvas name submitted files"))
+            done.outcomes.append(Outcome(name, REFUSED, "not a name Moodle or Canvas gives a submitted file"))
         elif lms_file.plugin != "file" or not lms_file.file.endswith(".ipynb"):
             what = "online text" if lms_file.plugin == "onlinetext" else "not a notebook (.ipynb)"
             done.outcomes.append(Outcome(name, REFUSED, f"{what}; only {assignment}.ipynb is collected",
