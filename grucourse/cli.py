@@ -11,6 +11,9 @@ import argparse
 import importlib
 import sys
 
+from grucourse.errors import CourseError
+from grucourse.terminal import printable
+
 COMMANDS = (
     "demo",
     "build",
@@ -38,9 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; a CourseError ends it with its message (terminal-safe) and exit 1."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CourseError as exc:
+        print(printable(f"grucourse {args.command}: {exc}", keep_lines=True), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

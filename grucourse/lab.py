@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
-from grucourse.course import Course
+from grucourse.course import Course, load_config_file
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -126,12 +126,7 @@ def _wait_until_ready(server: LabServer, timeout: float) -> None:
 
 def exchange_root(course: Course) -> Path | None:
     """The exchange directory set by the course's nbgrader_config.py, if it sets one."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config_file = course.root / "nbgrader_config.py"
-    if not config_file.is_file():
-        return None
-    root = PyFileConfigLoader(config_file.name, str(course.root)).load_config().Exchange.get("root")
+    root = load_config_file(course.root / "nbgrader_config.py").Exchange.get("root")
     return Path(root) if root else None
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from grucourse.course import Course, load_config_file
+from grucourse.errors import CourseError
 from grucourse.judge.manifest import TreeProblem, record
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.errors import InvalidBank
@@ -30,7 +31,7 @@ KEPT_CELL_METADATA = ("nbgrader", "deletable", "editable", "tags")
 KEPT_NOTEBOOK_METADATA = ("kernelspec",)
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(CourseError):
     """A source nbgrader refuses or an invalid question bank; the message says which file and why."""
 
 

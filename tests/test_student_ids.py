@@ -65,7 +65,7 @@ def only_plain_names_written(course: Course) -> None:
 @pytest.mark.slow
 def test_grucourse_grade_refuses_the_folder_and_grades_the_rest(tmp_path: Path, capsys) -> None:
     course = quiz_class(tmp_path / "course")
-    assert main(["--course", str(course.root), "grade", QUIZ, "--workers", "1"]) == 0
+    assert main(["--course", str(course.root), "grade", QUIZ, "--workers", "1"]) == 1, "a refused folder fails the run"
     out = capsys.readouterr().out
     assert refusal(HOSTILE, "submitted/") in out
     assert not any(raw in out for raw in RAW), "the hostile name reached the terminal raw"

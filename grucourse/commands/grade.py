@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     course = Course.at(args.course)
     console = Console()
-    for message in refused_folders(course):
+    refused = refused_folders(course)
+    for message in refused:
         console.print(rich_text(message, style="bold red"), soft_wrap=True)
     submissions = find_submissions(course, args.assignments or submitted_assignments(course))
     if not submissions:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if graded is None:
         return 1
     print_summary(graded, console)
-    return 0
+    return 1 if refused else 0  # the refused folders are not graded: the run is not complete
 
 
 def grade_submissions(course: Course, submissions: list[Submission], console: Console, **options) -> list[Graded] | None:

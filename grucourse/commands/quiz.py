@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from grucourse.course import Course
+from grucourse.errors import CourseError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,14 +46,8 @@ def validate(args: argparse.Namespace) -> int:
 
 def build(args: argparse.Namespace) -> int:
     from grucourse.quiz.build import write_quiz_sources
-    from grucourse.quiz.errors import InvalidBank
 
-    try:
-        paths = write_quiz_sources(Course.at(args.course))
-    except InvalidBank as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    for path in paths:
+    for path in write_quiz_sources(Course.at(args.course)):
         print(path)
     return 0
 
@@ -91,9 +86,20 @@ def grade_quiz(args: argparse.Namespace) -> int:
 
 
 def analyse_quiz(args: argparse.Namespace) -> int:
+    from nbgrader.api import MissingEntry
+
     from grucourse.quiz.item_analysis import analyse_gradebook
 
     course = Course.at(args.course)
-    analysis = analyse_gradebook(course, args.assignment, args.out or course.reports / args.assignment)
+    if not course.is_quiz(args.assignment):
+        known = ", ".join(course.quiz_assignments()) or f"none: {course.quizzes} has no quiz definition"
+        raise CourseError(f"{args.assignment} is not a quiz of {course.root} (quizzes: {known})")
+    if not course.gradebook.is_file():
+        raise CourseError(f"{course.gradebook} does not exist: grade the quiz first (grucourse grade {args.assignment})")
+    try:
+        analysis = analyse_gradebook(course, args.assignment, args.out or course.reports / args.assignment)
+    except MissingEntry:
+        raise CourseError(f"{args.assignment} is not in {course.gradebook.name}: grade it first "
+                          f"(grucourse grade {args.assignment})") from None
     print(analysis.summary())
     return 0

@@ -11,7 +11,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from grucourse.course import Course
+    from grucourse.errors import CourseError
     from grucourse.pipeline.report import build_report
 
-    print(build_report(Course.at(args.course), say=print))
+    course = Course.at(args.course)
+    if not course.gradebook.is_file():  # opening it would create an empty one
+        raise CourseError(f"{course.gradebook} does not exist: nothing has been graded in {course.root} "
+                          "(grucourse grade)")
+    print(build_report(course, say=print))
     return 0

@@ -2,7 +2,9 @@
 sandbox raises one, and the hidden-test runner that defines the others imports the sandbox)."""
 from __future__ import annotations
 
+from grucourse.errors import CourseError
 
-class GradingSetupError(RuntimeError):
+
+class GradingSetupError(CourseError):
     """The instructor's side is wrong (hidden tests missing, broken or mislabelled), or the
     grading machine is: every submission graded with it would be wrongly graded."""

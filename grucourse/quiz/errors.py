@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grucourse.errors import CourseError
+
 
 @dataclass(frozen=True, order=True)
 class BankError:
@@ -18,7 +20,7 @@ class BankError:
         return f"{self.file}:{self.line}: {where}: {self.message}"
 
 
-class InvalidBank(ValueError):
+class InvalidBank(CourseError, ValueError):
     """Raised instead of building or grading from a bank that does not validate."""
 
     def __init__(self, errors: list[BankError]) -> None:
