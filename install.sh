@@ -8,6 +8,7 @@ need_apt=()
 command -v bwrap >/dev/null || need_apt+=(bubblewrap)
 command -v chromium >/dev/null || need_apt+=(chromium)
 ldconfig -p | grep -q "libseccomp\.so\.2 " || need_apt+=(libseccomp2)  # the sandbox's seccomp filter
+command -v npm >/dev/null || need_apt+=(npm)  # JupyterHub's proxy (below) and the Check button
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
@@ -15,6 +16,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 python -m pip install -q --disable-pip-version-check torch==2.13.0
 python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# `grucourse hub` (docs/hub.md): JupyterHub's proxy from npm, and an interpreter the course's Linux
+# accounts can run: their JupyterLab servers and the grader's services start this Python, so every
+# folder above it must be searchable (o+x, not readable) by them, e.g. /root for a pyenv there.
+command -v configurable-http-proxy >/dev/null || npm install -g --no-audit --no-fund --loglevel=error configurable-http-proxy@5.3.0
+dir=$(python -c 'import sys; print(sys.prefix)')
+while [ "$dir" != "/" ]; do
+    [ "$(id -u)" -eq 0 ] && [ -n "$(find "$dir" -maxdepth 0 ! -perm -o=x)" ] && chmod o+x "$dir"
+    dir=$(dirname "$dir")
+done
 
 # The Check button of instant checks (grucourse/hub/labextension/README.md): a prebuilt JupyterLab
 # extension, built from its source with npm when the build is missing or older than the source.

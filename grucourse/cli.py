@@ -25,6 +25,7 @@ COMMANDS = (
     "quiz",
     "similarity",
     "lab",
+    "hub",
 )
 
 
