@@ -143,3 +143,26 @@ def build(course: Course, size: int, seed: int = 2026) -> EvaluationClass:
         index += 1
     assert len(out.submissions) == size, (size, len(out.submissions))
     return out
+
+
+BPTT = "gru_bptt"
+BPTT_STYLES = TESTS / "independent" / "gru_bptt"
+# namedtuple_results is plain_recompute with named tuples returned (diff the two files): one
+# work in two styles, not independent of each other.
+BPTT_SAME_WORK = {"namedtuple_results": "plain_recompute"}
+
+
+def build_bptt(course: Course, seed: int = 2026) -> EvaluationClass:
+    """The gru_bptt styles of tests/independent/ and one whole-notebook copy of five of them."""
+    release, _ = planted.course_notebooks(course, BPTT)
+    rng = random.Random(seed)
+    sources = {path.stem: path.read_text() for path in sorted(BPTT_STYLES.glob("*.py"))}
+    out = EvaluationClass()
+    for name, code in sources.items():
+        out.add(name, planted.fill_template(release, code), {BPTT_SAME_WORK.get(name, name)}, "independent")
+    donors = [name for name in sources if name not in BPTT_SAME_WORK]
+    for number, (donor, kind) in enumerate(zip(donors[:len(WHOLE)], WHOLE, strict=True)):
+        out.add(f"copy{number:02d}_{kind.replace('+', '_')}", _whole_copy(release, sources[donor], kind, rng),
+                {donor}, kind)
+    return out
+

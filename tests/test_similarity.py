@@ -23,7 +23,7 @@ from grucourse.similarity.compare import shared_regions
 from grucourse.similarity.detect import rank
 from grucourse.similarity.fingerprints import boilerplate_hashes, document
 from grucourse.similarity.overlap import _runs, overlaps
-from grucourse.similarity.report import summary
+from grucourse.similarity.report import UNFLAGGED_SHOWN, summary
 from grucourse.similarity.run import similarity_report
 from grucourse.similarity.settings import Options, Settings
 from grucourse.similarity.sources import collect
@@ -316,7 +316,8 @@ def test_pairs_csv_is_ranked_and_complete(outcome):
 def test_pages_show_highlighted_code_side_by_side_in_neutral_words(outcome):
     index = (outcome.out_dir / "index.html").read_text()
     pages = sorted(outcome.out_dir.glob("pair-*.html"))
-    assert len(pages) == len(outcome.flagged)
+    shown = [row for row in outcome.rows if not row.flagged][:UNFLAGGED_SHOWN]
+    assert len(pages) == len(outcome.flagged) + len(shown) and all(row.page for row in shown)
     for page in pages:
         assert f'href="{page.name}"' in index
     html = (outcome.out_dir / _pair(outcome, "renamed", BASE).page).read_text()
@@ -332,7 +333,8 @@ def test_pages_show_highlighted_code_side_by_side_in_neutral_words(outcome):
 def test_rerun_with_stricter_settings_leaves_no_stale_pages(class_course):
     strict = similarity_report(class_course, ASSIGNMENT, options=Options(threshold=0.95))
     assert 0 < len(strict.flagged) < len(INDEPENDENT)
-    assert len(list(strict.out_dir.glob("pair-*.html"))) == len(strict.flagged)
+    shown = min(UNFLAGGED_SHOWN, len(strict.rows) - len(strict.flagged))
+    assert len(list(strict.out_dir.glob("pair-*.html"))) == len(strict.flagged) + shown
     similarity_report(class_course, ASSIGNMENT)  # restore for other tests reading the directory
 
 

@@ -61,10 +61,10 @@ class Measured:
         return (sum(key in self.planted for key in flagged), sum(key in unrelated for key in flagged), len(flagged))
 
 
-def measure(root: Path, evaluation: classes.EvaluationClass) -> Measured:
-    release, source = planted.course_notebooks(Course.at(REPO), classes.ASSIGNMENT)
-    course = planted.write_course(root, classes.ASSIGNMENT, release, source, evaluation.submissions)
-    documents = collect(course, classes.ASSIGNMENT, [], Options().settings).documents
+def measure(root: Path, evaluation: classes.EvaluationClass, assignment: str = classes.ASSIGNMENT) -> Measured:
+    release, source = planted.course_notebooks(Course.at(REPO), assignment)
+    course = planted.write_course(root, assignment, release, source, evaluation.submissions)
+    documents = collect(course, assignment, [], Options().settings).documents
     planted_pairs, independent = evaluation.pairs()
     return Measured(evaluation, documents, _ranked(documents, Options()), planted_pairs, independent)
 
@@ -91,8 +91,24 @@ def near_instructor(tmp_path_factory) -> list[Pair | None]:
     return [result.pairs.get(frozenset((f"copy_of_{name}", name))) for name in classes.NEAR_INSTRUCTOR]
 
 
+@pytest.fixture(scope="module")
+def bptt(tmp_path_factory) -> Measured:
+    return measure(tmp_path_factory.mktemp("bptt"), classes.build_bptt(Course.at(REPO)), classes.BPTT)
+
+
 def _fraction(part: int, whole: int) -> str:
     return f"{part} / {whole}" + (f" ({part / whole:.2f})" if whole else "")
+
+
+def bptt_table(m: Measured) -> str:
+    options = Options()
+    found = m.copies_found(options)
+    same = [m.pairs.get(frozenset(pair)) for pair in classes.BPTT_SAME_WORK.items()]
+    strongest = max((p.max for key in m.independent if (p := m.pairs.get(key))), default=0.0)
+    return (f"gru_bptt, {len(m.evaluation.submissions)} students: planted copies flagged "
+            f"{sum(found.values())} / {len(found)}; independent pairs flagged "
+            f"{m.counts(options)[1]} / {len(m.independent)} (highest share {strongest:.2f}); the one work in two "
+            f"styles: {', '.join(f'{p.max:.2f} of {p.shared} characters, flagged {options.flags(p)}' for p in same if p)}.\n")
 
 
 def tables(measured: dict[int, Measured], near: list[Pair | None]) -> str:
@@ -155,8 +171,8 @@ def tables(measured: dict[int, Measured], near: list[Pair | None]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_write_tables(measured, near_instructor):
-    table = tables(measured, near_instructor)
+def test_write_tables(measured, near_instructor, bptt):
+    table = tables(measured, near_instructor) + "\n" + bptt_table(bptt)
     target = os.environ.get("SIMILARITY_EVAL_TABLE")
     if target:
         Path(target).write_text(table)
@@ -201,6 +217,14 @@ def test_every_independent_solution_is_correct(name):
         args = (X[0], H0, params[f"W_{letter}"], params[f"U_{letter}"], params[f"b_{letter}"])
         assert np.allclose(gate(*args), getattr(reference, gate.__name__)(*args))
     assert np.allclose(namespace["gru_forward"](X, H0, params), reference.gru_forward(X, H0, params))
+
+
+def test_gru_bptt_copies_are_flagged_and_independent_styles_are_not(bptt):
+    options = Options()
+    assert [copy for copy, hit in bptt.copies_found(options).items() if not hit] == []
+    assert [sorted(key) for key in bptt.independent if bptt.flagged(key, options)] == []
+    for pair in classes.BPTT_SAME_WORK.items():  # one work in two styles is listed too
+        assert bptt.flagged(frozenset(pair), options)
 
 
 def test_independent_solutions_share_code_that_does_not_flag(measured):

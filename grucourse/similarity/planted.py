@@ -10,6 +10,7 @@ import ast
 import copy
 import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
@@ -27,12 +28,13 @@ def _segment(source: str, node: ast.AST, padded: bool = False) -> str:
     return ast.get_source_segment(source, node, padded=padded) or ""
 
 
-def definitions(source: str) -> tuple[dict[str, ast.FunctionDef], str]:
-    """Top-level GRU functions by name, and the remaining top-level code (imports, helpers)."""
+def definitions(source: str, api: Sequence[str] = GRU_GATES_FUNCTIONS) -> tuple[dict[str, ast.FunctionDef], str]:
+    """Top-level functions of the student API by name, and the remaining top-level code
+    (imports, helpers)."""
     tree = ast.parse(source)
     functions, rest = {}, []
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in GRU_GATES_FUNCTIONS:
+        if isinstance(node, ast.FunctionDef) and node.name in api:
             functions[node.name] = node
         else:
             rest.append(_segment(source, node, padded=True))
@@ -49,10 +51,10 @@ def _body(source: str, node: ast.FunctionDef) -> str:
 def fill_template(template: nbformat.NotebookNode, source: str, rng: random.Random | None = None) -> nbformat.NotebookNode:
     """The template with each stub's body replaced by the solution's, keeping the given signature
     and docstring; with rng, whole definitions land in shuffled cells (functions reordered)."""
-    functions, rest = definitions(source)
     notebook = copy.deepcopy(template)
     stubs = [cell for cell in notebook.cells if cell.cell_type == "code" and STUB in cell.source]
     names = [match.group(1) for cell in stubs if (match := _DEF.search(cell.source))]
+    functions, rest = definitions(source, names)
     if rng is not None:
         rng.shuffle(names)
     for cell, name in zip(stubs, names, strict=True):

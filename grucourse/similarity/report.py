@@ -129,13 +129,15 @@ def summary(row: Row) -> str:
 
 
 def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> list[Row]:
-    """Rows in rank order; the first `max_pages` flagged pairs get a side-by-side page."""
+    """Rows in rank order; the first `max_pages` flagged pairs get a side-by-side page, and so do
+    the closest UNFLAGGED_SHOWN other pairs (for a reader who wants to see what was not listed)."""
     out = []
-    pages = 0
+    pages = others = 0
     for rank, pair in enumerate(pairs, start=1):
         flagged = options.flags(pair)
-        has_page = flagged and pages < max_pages
-        pages += has_page
+        has_page = pages < max_pages if flagged else others < UNFLAGGED_SHOWN
+        pages += has_page and flagged
+        others += not flagged
         page = f"pair-{rank:04d}.html" if has_page else ""
         out.append(Row(rank, pair.a.label, pair.b.label, round(pair.similarity_a, 4), round(pair.similarity_b, 4),
                        round(pair.max, 4), round(pair.mean, 4), pair.longest_run, pair.stretches, pair.shared,
@@ -174,7 +176,7 @@ def write(
         stale.unlink()
     table_rows = rows(pairs, options, max_pages)
     write_csv(out_dir / "pairs.csv", table_rows)
-    with_page = [row for row in table_rows if row.page]
+    with_page = [row for row in table_rows if row.page and row.flagged]
     unflagged = [row for row in table_rows if not row.flagged][:UNFLAGGED_SHOWN]
     for row, pair in zip(table_rows, pairs, strict=True):
         if row.page:
