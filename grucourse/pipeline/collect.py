@@ -113,10 +113,9 @@ def quoted(name: str) -> str:
 
 
 def known_assignments(course: Course) -> set[str]:
-    """The course's assignments: in source/, release/ or the gradebook."""
-    names = {p.parent.name for folder in (course.source, course.release) for p in folder.glob("*/*.ipynb")
-             if p.stem == p.parent.name}
-    return names | set(_gradebook_names(course, "assignment"))
+    """The course's assignments (source/ and quizzes/), and any in release/ or the gradebook."""
+    released = {p.parent.name for p in course.release.glob("*/*.ipynb") if p.stem == p.parent.name}
+    return set(course.assignments()) | released | set(_gradebook_names(course, "assignment"))
 
 
 GRADEBOOK_QUERIES = {"assignment": "SELECT name FROM assignment", "student": "SELECT id FROM student"}
