@@ -96,6 +96,9 @@ c.ExportApp.plugin_class = "grucourse.lms.nbgrader_export.CourseCsvExport"
 from grucourse.quiz.preprocessors import generate_assignment_preprocessors  # noqa: E402
 
 c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+# Each student gets their own questions, choice order and numbers: fetching a quiz writes the
+# fetching user's draw into their copy (grucourse.quiz.exchange; students' central config too).
+c.ExchangeFactory.fetch_assignment = "grucourse.quiz.exchange.PersonalisedFetch"
 
 # --- Student ids (docs/security.md) ---------------------------------------------------------
 # Submissions whose student id (folder under submitted/, file name in the exchange) is not a

@@ -28,7 +28,7 @@ GOOD = """\
 
 - id: second_q
   type: numeric
-  prompt: "d = {d}: how much?"
+  prompt: "d = {d}: how much? Give the exact integer."
   answer: 3
   tolerance: 0
   params:
@@ -49,14 +49,24 @@ def test_repository_bank_is_valid_and_large_enough() -> None:
         assert len(mine) >= 12
         assert {q.type for q in mine} == {"single", "multiple", "true_false", "numeric"}
     assert {q.scoring for q in questions if q.type == "multiple"} == {"all_or_nothing", "partial"}
-    assert {q.name: len(q.questions) for q in quizzes} == {"quiz_introduction": 4, "quiz_lstm_vs_gru": 3}
+    assert {q.name: len(q.slots) for q in quizzes} == {"quiz_introduction": 7, "quiz_lstm_vs_gru": 4}
+    for quiz in quizzes:
+        for slot in quiz.slots:
+            assert len(slot.candidates) >= 3 and slot.shuffle, slot.id
+            assert {q.topic for q in slot.candidates} == {slot.id}
+    assert sum(s.id == "param_count" for q in quizzes for s in q.slots) == 1  # parameter counts: one slot
+
+
+def test_every_question_says_what_its_source_is_cited_for() -> None:
+    for question in validate_all(REPO)[0]:
+        assert "(" in question.source and ")" in question.source, question.id
 
 
 def test_parameter_count_keys_match_the_spec_formulas_and_torch() -> None:
     torch = pytest.importorskip("torch")
     questions = {q.id: q for q in validate_all(REPO)[0]}
     d, h = 10, 20
-    assert questions["rnn_param_count"].answer == h * (d + h + 1)
+    assert questions["rnn_params_any_length"].answer == h * (d + h + 1)
     assert questions["gru_param_count"].answer == 3 * h * (d + h + 1)
     assert questions["lstm_param_count"].answer == 4 * h * (d + h + 1)
     assert questions["torch_gru_param_count"].answer == sum(p.numel() for p in torch.nn.GRU(d, h).parameters())
@@ -80,7 +90,9 @@ def edit(text: str, old: str, new: str) -> str:
 
 
 MISTAKES = [
-    ("unknown field", edit(GOOD, "  points: 1\n", "  points: 1\n  difficulty: hard\n"), 10, "first_q", "unknown field"),
+    ("unknown field", edit(GOOD, "  points: 1\n", "  points: 1\n  weight: hard\n"), 10, "first_q", "unknown field"),
+    ("unknown difficulty", edit(GOOD, "  points: 1\n", "  points: 1\n  difficulty: tough\n"), 10, "first_q", "difficulty"),
+    ("precision not stated", edit(GOOD, " Give the exact integer.", ""), 14, "second_q", "must state the precision"),
     ("missing field", edit(GOOD, "  explanation: Because.\n", ""), 1, "first_q", "missing field: 'explanation'"),
     ("wrong type", edit(GOOD, "  points: 2\n", "  points: two\n"), 22, "second_q", "points"),
     ("key not a choice", edit(GOOD, "  answer: b\n", "  answer: c\n"), 7, "first_q", "not among the choices"),

@@ -1,7 +1,6 @@
 """`scoring: partial` on multiple-answer questions: right minus wrong picks over the right choices."""
 from __future__ import annotations
 
-import nbformat
 import pytest
 from course_support import REPO
 
@@ -9,7 +8,11 @@ from grucourse.course import Course
 from grucourse.quiz.bank import load_bank
 from grucourse.quiz.build import write_quiz_sources
 from grucourse.quiz.checks import check_answer
-from grucourse.quiz.grade import grade_quiz_notebook
+from grucourse.quiz.draw import public_view
+from grucourse.quiz.errors import InvalidBank
+from grucourse.quiz.grade import current_quiz, grade_quiz_notebook
+from grucourse.quiz.notebook import quiz_notebook
+from grucourse.quiz.personalise import personalise
 
 BANK = {q.id: q for q in load_bank(REPO)}
 GATES = BANK["lstm_gate_names"]  # right: a, b, c (input, forget, output); wrong: d, e (reset, update)
@@ -58,8 +61,11 @@ def test_unreadable_picks_still_score_zero() -> None:
 def test_a_quiz_scores_partial_points_and_tells_students_the_rule(quiz_course: Course) -> None:
     (quiz_course.quizzes / "quiz_partial.yaml").write_text(
         "title: Partial\nquestions: [lstm_gate_names, chung_tasks, vanishing_gradient_statements]\n")
-    write_quiz_sources(quiz_course)
-    nb = nbformat.read(quiz_course.source_notebook("quiz_partial"), as_version=4)
+    # Fixed questions keep the bank's order, where "always a" beats guessing: building refuses it.
+    with pytest.raises(InvalidBank, match="quiz_partial.yaml:1: file: answer cue: 'always a' scores"):
+        write_quiz_sources(quiz_course)
+    quiz = current_quiz(quiz_course, "quiz_partial")
+    nb = personalise(quiz_notebook(quiz), public_view(quiz), "ann")
     prompts = {c.id: c.source for c in nb.cells if c.cell_type == "markdown"}
     assert "Partial credit" in prompts["lstm_gate_names-prompt"]
     assert "Partial credit" not in prompts["chung_tasks-prompt"]

@@ -11,17 +11,17 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 from course_support import REPO
+from quiz_support import drawn, key_value, own_notebook, raw_bank
 
 from grucourse.course import Course
-from grucourse.quiz.grade import current_quiz, grade_quiz_notebook
-from grucourse.quiz.model import Question
+from grucourse.quiz.grade import grade_quiz_notebook
 from grucourse.quiz.notebook import CHECK_CELL_ID
-from grucourse.quiz.variants import expected_answer
 from grucourse.release import release_assignment
 
 QUIZ = "quiz_introduction"
@@ -40,13 +40,26 @@ MALFORMED = {
 }
 
 
-def _key_literal(question: Question) -> str:
-    return repr(expected_answer(question, STUDENT))
+@dataclass(frozen=True)
+class Slot:
+    """One answer cell of STUDENT's quiz: its id, the type of the question drawn there, its key."""
+
+    id: str
+    type: str
+    key: str
+    points: float = 1
+
+
+def slots_of(course: Course, student: str) -> list[Slot]:
+    bank = raw_bank(course)
+    return [Slot(d.slot, bank[d.question]["type"], repr(key_value(bank[d.question], d)))
+            for d in drawn(course, QUIZ, student)]
 
 
 @pytest.fixture(scope="module")
-def quiz(tmp_path_factory) -> tuple[Course, nbformat.NotebookNode, list[Question]]:
-    """The quiz released from the current generator in a course copy, with the course config."""
+def quiz(tmp_path_factory) -> tuple[Course, nbformat.NotebookNode, list[Slot]]:
+    """The quiz released from the current generator in a course copy, with the course config,
+    personalised for STUDENT as the fetch does."""
     from grucourse.pipeline.course_copy import copy_quiz_course
     from grucourse.quiz.build import write_quiz_sources
 
@@ -54,15 +67,13 @@ def quiz(tmp_path_factory) -> tuple[Course, nbformat.NotebookNode, list[Question
     shutil.copy2(REPO.root / "nbgrader_config.py", course.root / "nbgrader_config.py")
     write_quiz_sources(course)
     release_assignment(course, QUIZ)
-    released = nbformat.read(course.release_notebook(QUIZ), as_version=4)
-    return course, released, current_quiz(course, QUIZ).questions
+    return course, own_notebook(course, QUIZ, STUDENT), slots_of(course, STUDENT)
 
 
 def _answered(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The release with `answer_<id> = <source>` for each given id and STUDENT_ID set."""
+    """The student's notebook with `answer_<slot> = <source>` for each given slot."""
     nb = nbformat.from_dict(nbformat.reads(nbformat.writes(released), as_version=4))
     for cell in nb.cells:
-        cell.source = cell.source.replace('STUDENT_ID = ""', f"STUDENT_ID = {STUDENT!r}")
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers and cell.metadata.nbgrader.get("solution"):
             cell.source = f"answer_{grade_id} = {answers[grade_id]}"
@@ -83,20 +94,21 @@ def _unwrapped(text: str) -> str:
 
 
 def test_release_has_a_key_free_check_cell_worth_nothing(quiz) -> None:
-    _, released, questions = quiz
+    course, released, _ = quiz
     check = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") == CHECK_CELL_ID)
     assert check.metadata.nbgrader["points"] == 0 and check.metadata.nbgrader["locked"]
     text = nbformat.writes(released)
-    assert not any(q.explanation.strip()[:40] in text for q in questions)
+    assert not any(q["explanation"].strip()[:40] in text for q in raw_bank(course).values())
     assert "checksum" not in str([c.metadata.nbgrader for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")])
 
 
 @pytest.mark.slow
 def test_validate_says_success_only_when_every_answer_is_readable(quiz, tmp_path) -> None:
     _, released, questions = quiz
-    output = _validate(tmp_path, _answered(released, {q.id: _key_literal(q) for q in questions}))
+    output = _validate(tmp_path, _answered(released, {q.id: q.key for q in questions}))
     assert "Success! Your notebook passes all the tests." in output, output[-3000:]
-    wrong = {q.id: ('"a"' if q.type == "single" else "1.0") for q in questions}  # readable, maybe wrong
+    readable = {"single": '"a"', "multiple": '["a"]', "true_false": "False", "numeric": "1.0"}
+    wrong = {q.id: readable[q.type] for q in questions}  # readable, maybe wrong
     assert "Success!" in _validate(tmp_path, _answered(released, wrong))
 
 
@@ -107,7 +119,7 @@ def test_validate_names_each_malformed_or_missing_answer(quiz, tmp_path) -> None
     singles = [(n, q) for n, q in enumerate(questions, 1) if q.type == "single"]
     for source, told in MALFORMED.items():
         number, question = singles[len(source) % len(singles)]
-        answers = {q.id: _key_literal(q) for q in questions} | {question.id: source}
+        answers = {q.id: q.key for q in questions} | {question.id: source}
         output = _unwrapped(_validate(tmp_path, _answered(released, answers)))
         assert "Success" not in output and "Partial credit" not in output, output[-3000:]
         line = next((text for text in output.splitlines() if f"question {number} ({question.id})" in text), "")
@@ -120,7 +132,7 @@ def test_validate_names_each_malformed_or_missing_answer(quiz, tmp_path) -> None
 def test_a_bad_answer_costs_only_its_own_question(quiz, source: str) -> None:
     course, released, questions = quiz
     target = next(q for q in questions if q.type == "single")
-    answers = {q.id: _key_literal(q) for q in questions} | {target.id: source}
+    answers = {q.id: q.key for q in questions} | {target.id: source}
     result = grade_quiz_notebook(course, STUDENT, QUIZ, _answered(released, answers))
     assert result.cells[target.id].score == 0
     assert re.search(MALFORMED[source], result.cells[target.id].checks[0].message)
@@ -134,7 +146,7 @@ def test_one_absurd_literal_in_a_cell_of_all_answers_costs_only_its_question(qui
     yet the other answers in it still count."""
     course, released, questions = quiz
     nb = _answered(released, {})
-    lines = [f"answer_{q.id} = {HUGE_DIGITS if i == 1 else _key_literal(q)}" for i, q in enumerate(questions)]
+    lines = [f"answer_{q.id} = {HUGE_DIGITS if i == 1 else q.key}" for i, q in enumerate(questions)]
     nb.cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
     result = grade_quiz_notebook(course, STUDENT, QUIZ, nb)
     assert [result.cells[q.id].score for q in questions] == [0 if i == 1 else q.points for i, q in enumerate(questions)]
@@ -151,8 +163,8 @@ def test_plain_nbgrader_autograde_loses_only_the_absurd_answer(quiz) -> None:
     for student, bad in students.items():
         path = course.submission(student, QUIZ)
         path.parent.mkdir(parents=True, exist_ok=True)
-        answers = {q.id: repr(expected_answer(q, student)) for q in questions} | bad
-        nbformat.write(_answered(released, answers), path)
+        answers = {q.id: q.key for q in slots_of(course, student)} | bad
+        nbformat.write(_answered(own_notebook(course, QUIZ, student), answers), path)
     for command in ("generate_assignment", "autograde"):  # generate_assignment fills the gradebook
         run = subprocess.run([sys.executable, "-m", "nbgrader", command, QUIZ, "--force"], cwd=course.root,
                              capture_output=True, text=True, timeout=500)

@@ -12,8 +12,16 @@ from grucourse.errors import CourseError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("quiz", help="validate the question bank, build, export and analyse quizzes")
     actions = parser.add_subparsers(dest="quiz_action", required=True)
-    actions.add_parser("validate", help="check question_bank/*.yaml and quizzes/*.yaml; exit 1 on any error"
-                       ).set_defaults(func=validate)
+    check = actions.add_parser("validate", help="check question_bank/*.yaml and quizzes/*.yaml, answer cues "
+                               "included; exit 1 on any error")
+    check.add_argument("--cues", action="store_true", help="also print the answer-cue report (docs/quizzes.md)")
+    check.set_defaults(func=validate)
+    personal = actions.add_parser("personalise", help="write one student's own copy of a released quiz, "
+                                  "as the course's fetch does (to look at or hand out)")
+    personal.add_argument("assignment", help="quiz assignment, e.g. quiz_introduction")
+    personal.add_argument("student", help="nbgrader student id the questions are drawn for")
+    personal.add_argument("--output", "-o", type=Path, required=True, help="notebook file to write")
+    personal.set_defaults(func=personalise_quiz)
     actions.add_parser("build", help="write source/quiz_*/quiz_*.ipynb from the bank").set_defaults(func=build)
     export = actions.add_parser("export", help="write the bank (with the key, for self-check) in another format")
     export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift"), required=True)
@@ -34,13 +42,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def validate(args: argparse.Namespace) -> int:
     from grucourse.quiz.bank import validate_all
 
-    questions, quizzes, errors = validate_all(Course.at(args.course))
+    questions, quizzes, errors = validate_all(Course.at(args.course), cues=True)
     for error in errors:
         print(error)
+    if args.cues and quizzes:
+        from grucourse.quiz.cues import report
+
+        print(report(questions, quizzes))
     if errors:
         print(f"{len(errors)} error(s)", file=sys.stderr)
         return 1
     print(f"{len(questions)} questions and {len(quizzes)} quizzes are valid")
+    return 0
+
+
+def personalise_quiz(args: argparse.Namespace) -> int:
+    import nbformat
+
+    from grucourse.ids import is_plain_id, shown
+    from grucourse.quiz.draw import public_view
+    from grucourse.quiz.grade import current_quiz
+    from grucourse.quiz.personalise import personalise
+
+    course = Course.at(args.course)
+    released = course.release_notebook(args.assignment)
+    if not released.exists():
+        raise CourseError(f"{released} does not exist: run `grucourse build {args.assignment}` first")
+    if not is_plain_id(args.student):
+        raise CourseError(f"{shown(args.student)} is not a plain student id")
+    nb = personalise(nbformat.read(released, as_version=4), public_view(current_quiz(course, args.assignment)),
+                     args.student)
+    nbformat.write(nb, args.output)
+    print(f"{args.output}: {args.assignment} drawn for {args.student}")
     return 0
 
 

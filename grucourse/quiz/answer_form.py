@@ -11,7 +11,6 @@ imports what it needs itself and uses nothing else from this module.
 from __future__ import annotations
 
 import inspect
-import json
 from typing import Any
 
 
@@ -129,12 +128,13 @@ def normalise_answer(given: Any, kind: str, keys: list[str]) -> tuple[Any, str]:
     return number, ""
 
 
-def check_answers(history: list[str], questions: list[tuple[int, str, str, list[str]]]) -> None:
+def check_answers(history: list[str], questions: list[tuple[int, str, Any, list[str]]]) -> None:
     """What a quiz notebook's check cell runs over IPython's `In` (the cells run so far, the last
     one assigning an answer counting, as the grader counts the last one in the notebook): prints
     to stderr, which `nbgrader validate` reports, every answer the grader cannot score, one line
     each (wrapped: nbgrader validate cuts lines at 90 columns); says so on stdout when every
-    answer is readable. It does not know the key."""
+    answer is readable. It does not know the key. A question of kind None belongs to a copy
+    that was never personalised."""
     import sys
     import textwrap
 
@@ -146,7 +146,9 @@ def check_answers(history: list[str], questions: list[tuple[int, str, str, list[
             found, _ = read_answer_cell(source, [name])
             if name in found:
                 value, problem = found[name]
-        if not problem:
+        if kind is None:
+            problem = "this copy of the quiz is not personalised: fetch the quiz to get your own questions"
+        elif not problem:
             _, problem = normalise_answer(value, kind, keys)
         if problem.startswith("not answered"):
             problems.append(f"question {number} ({question_id}) is not answered yet")
@@ -159,17 +161,14 @@ def check_answers(history: list[str], questions: list[tuple[int, str, str, list[
         print(f"All {len(questions)} answers are in a form the grader reads (this does not check them).")
 
 
-def check_cell_sources(questions: list[tuple[int, str, str, list[str]]]) -> tuple[str, str]:
-    """(the locked cell defining the checker, the graded check cell calling it) of a quiz notebook,
-    for `questions` as (number, id, type, choice keys): no key, only what the prompts show."""
+def check_cell_sources() -> tuple[str, str]:
+    """(the locked cell defining the checker, the graded check cell calling it) of a quiz notebook:
+    the same in every student's copy; the questions it checks are listed in the cell before."""
     helpers = "\n\n".join(inspect.getsource(f).rstrip() for f in (read_answer_cell, normalise_answer, check_answers))
-    listed = "".join(f"    ({number}, {json.dumps(qid)}, {json.dumps(kind)}, {json.dumps(keys)}),\n"
-                     for number, qid, kind, keys in questions)
     definition = "\n".join([
         "# The answer checker used by the next cell (the grader reads answers the same way).",
         "from typing import Any", "", "",
-        helpers, "", "",
-        "QUIZ_QUESTIONS = [\n" + listed + "]",
+        helpers,
     ])
     check = ("# Checks that every answer above is written in a form the grader reads (not whether it is\n"
              "# right). Run it before you submit; `nbgrader validate` runs it too.\n"

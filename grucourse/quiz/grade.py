@@ -1,7 +1,9 @@
 """Grades a submitted quiz notebook from its literal answers and the bank's key.
 
 Runs in the trusted process and executes nothing from the submission: answers are read with
-`ast.literal_eval` (`grucourse.quiz.answers`), the key and the points come from the bank.
+`ast.literal_eval` (`grucourse.quiz.answers`), the key and the points come from the bank. Each
+slot is graded against the question, choice order and values drawn for the submitting student
+(`grucourse.quiz.draw`), whatever the notebook says it was drawn for.
 """
 from __future__ import annotations
 
@@ -14,42 +16,64 @@ from grucourse.quiz.answers import Found, read_assignments
 from grucourse.quiz.bank import load_quiz
 from grucourse.quiz.checks import Verdict, check_answer
 from grucourse.quiz.definitions import Quiz, quiz_files
+from grucourse.quiz.draw import Drawn, draw_digest, draw_for
 from grucourse.quiz.model import Question
-from grucourse.quiz.notebook import STUDENT_ID_NAME, answer_variable
+from grucourse.quiz.notebook import answer_variable
 from grucourse.quiz.validate import bank_files
 from grucourse.quiz.variants import expected_answer
 from grucourse.results import CellResult, CheckResult, SubmissionResult
 
 
 def grade_quiz_notebook(course: Course, student: str, assignment: str, notebook: Any) -> SubmissionResult:
-    """Score every question of `assignment` for `student`; problems never stop the other questions."""
+    """Score every slot of `assignment` for `student`; problems never stop the other slots."""
     quiz = current_quiz(course, assignment)
-    names = [answer_variable(q.id) for q in quiz.questions] + [STUDENT_ID_NAME]
-    found, problems = read_assignments(notebook, names)
-    typed = found.get(STUDENT_ID_NAME, Found()).value
-    typed_id = typed.strip() if isinstance(typed, str) else ""
+    drawn = draw_for(quiz, student)
+    found, problems = read_assignments(notebook, [answer_variable(d.slot) for d in drawn])
+    problems += draw_problems(notebook, student, drawn)
+    by_id = {q.id: q for q in quiz.questions}
     result = SubmissionResult(student=student, assignment=assignment, problems=problems)
-    for question in quiz.questions:
-        credit, message = grade_question(question, found.get(answer_variable(question.id)), student, typed_id)
-        check = CheckResult("answer", credit == 1.0, 1.0, f"{message} Explanation: {question.explanation.strip()}")
-        result.cells[question.id] = CellResult(question.id, round(question.points * credit, 6),
-                                               question.points, [check])
+    for d in drawn:
+        question = by_id[d.question]
+        credit, message = grade_slot(question, d, found.get(answer_variable(d.slot)))
+        check = CheckResult("answer", credit == 1.0, 1.0,
+                            f"[{question.id}] {message} Explanation: {question.explanation.strip()}")
+        result.cells[d.slot] = CellResult(d.slot, round(question.points * credit, 6), question.points, [check])
     return result
 
 
-def grade_question(question: Question, found: Found | None, student: str, typed_id: str) -> Verdict:
-    """(share of the points, what was wrong) for one question, given what the notebook assigned to its variable."""
+def draw_problems(notebook: Any, student: str, drawn: list[Drawn]) -> list[str]:
+    """What the notebook's own record says against grading it as `student`'s draw."""
+    meta = notebook.get("metadata", {}).get("grucourse", {}) if isinstance(notebook, dict) else {}
+    meta = meta if isinstance(meta, dict) else {}
+    drawn_for, digest = meta.get("drawn_for"), meta.get("draw")
+    if not isinstance(drawn_for, str):
+        return [f"this notebook was never personalised (not fetched through the course): it is graded "
+                f"against the questions drawn for {student!r}"]
+    if drawn_for != student:
+        return [f"this notebook was drawn for {drawn_for!r} but submitted by {student!r}: it is graded "
+                f"against the questions, choice order and numbers drawn for {student!r}"]
+    if digest != draw_digest(drawn):
+        return ["the quiz changed after this notebook was fetched: it is graded against the questions "
+                f"drawn for {student!r} now"]
+    return []
+
+
+def grade_slot(question: Question, drawn: Drawn, found: Found | None) -> Verdict:
+    """(share of the points, what was wrong) for one slot, given what the notebook assigned to its variable."""
     if found is None:
-        return 0.0, f"no `{answer_variable(question.id)} = ...` found: was the answer cell deleted or renamed?"
+        return 0.0, f"no `{answer_variable(drawn.slot)} = ...` found: was the answer cell deleted or renamed?"
     if found.error:
         return 0.0, found.error + "."
-    credit, message = check_answer(question, found.value, expected_answer(question, student))
-    if credit == 1.0 or question.params is None:
-        return credit, message
-    if typed_id and typed_id != student and check_answer(question, found.value, expected_answer(question, typed_id))[0]:
-        return 0.0, (f"this is the answer for {STUDENT_ID_NAME} = {typed_id!r}, but the submission "
-                     f"belongs to {student!r}: use your own id and recompute.")
-    return 0.0, f"{message} Your values come from your own student id, {student!r}."
+    return check_answer(question, found.value, shown_answer(question, drawn))
+
+
+def shown_answer(question: Question, drawn: Drawn) -> object:
+    """The key as this student sees it: choice keys relabelled, the formula at their values."""
+    if question.type == "single":
+        return drawn.shown_key(str(question.answer))
+    if question.type == "multiple":
+        return sorted(drawn.shown_key(k) for k in question.answer)  # type: ignore[union-attr]
+    return expected_answer(question, drawn.values)
 
 
 def current_quiz(course: Course, assignment: str) -> Quiz:

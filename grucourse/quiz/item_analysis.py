@@ -1,13 +1,19 @@
 """Item analysis of a graded quiz: how hard each question was and how well it separated students.
 
+Per question, not per slot: the gradebook holds one score per slot (answer cell), and each
+student's draw (`grucourse.quiz.draw`) says which question that slot was for them, so every
+statistic of a question is taken over the students who were asked it.
+
 difficulty      share of the points earned (share correct for all-or-nothing questions)
 discrimination  point-biserial correlation of the question's score with the rest of the quiz
 upper_lower     difficulty among the top 27% minus among the bottom 27% (by total score)
+choices         how often each choice was picked (bank keys; * marks the key), read from the
+                submitted notebooks without running them
 Flags follow common rules of thumb: too easy > 0.9, too hard < 0.2, discrimination < 0.2 (or < 0).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +33,8 @@ class ItemStats:
     discrimination: float
     upper_lower: float
     flags: tuple[str, ...]
+    slot: str = ""
+    choices: str = ""
 
 
 @dataclass
@@ -36,31 +44,35 @@ class ItemAnalysis:
     csv: Path | None = None
     png: Path | None = None
     notes: list[str] = field(default_factory=list)
+    students: int = 0
 
     def summary(self) -> str:
-        lines = [f"{self.assignment}: {len(self.items)} questions, "
-                 f"{self.items[0].students if self.items else 0} students"]
+        lines = [f"{self.assignment}: {len(self.items)} questions asked, {self.students} students"]
         for item in self.items:
             flags = f"  <- {', '.join(item.flags)}" if item.flags else ""
-            lines.append(f"  {item.question:32s} difficulty {item.difficulty:5.2f}  "
+            lines.append(f"  {item.question:32s} {item.students:4d} asked  difficulty {item.difficulty:5.2f}  "
                          f"discrimination {item.discrimination:5.2f}{flags}")
+            if item.choices:
+                lines.append(f"  {'':32s} picked {item.choices}")
         lines += self.notes
         lines += [f"written: {p}" for p in (self.csv, self.png) if p]
         return "\n".join(lines)
 
 
 def item_statistics(questions: list[str], scores: np.ndarray) -> list[ItemStats]:
-    """Statistics from a (students x questions) matrix of score fractions in [0, 1]."""
-    students = scores.shape[0]
-    totals = scores.sum(axis=1)
-    group = max(1, int(round(GROUP_SHARE * students)))
-    order = np.argsort(totals, kind="stable")
-    lower, upper = order[:group], order[-group:]
+    """Statistics from a (students x questions) matrix of score fractions in [0, 1]; NaN where a
+    student was not asked the question (each question counts only the students who were)."""
+    totals = np.nansum(scores, axis=1)
     items = []
     for j, question in enumerate(questions):
-        item = scores[:, j]
+        asked = ~np.isnan(scores[:, j])
+        item, total = scores[asked, j], totals[asked]
+        students = int(asked.sum())
+        group = max(1, int(round(GROUP_SHARE * students)))
+        order = np.argsort(total, kind="stable")
+        lower, upper = order[:group], order[-group:]
         difficulty = float(item.mean()) if students else float("nan")
-        discrimination = _correlation(item, totals - item)
+        discrimination = _correlation(item, total - item)
         upper_lower = float(item[upper].mean() - item[lower].mean()) if students else float("nan")
         items.append(ItemStats(question, students, difficulty, discrimination, upper_lower,
                                _flags(difficulty, discrimination)))
@@ -122,17 +134,56 @@ def gradebook_scores(course: Course, assignment: str) -> tuple[list[str], list[s
     return students, questions, scores
 
 
+def per_question(course: Course, assignment: str, students: list[str], slots: list[str],
+                 scores: np.ndarray) -> tuple[list[str], dict[str, str], np.ndarray]:
+    """(question ids in slot order, question -> slot, students x questions fractions with NaN
+    where not asked) from the gradebook's per-slot matrix and every student's draw."""
+    from grucourse.quiz.draw import draw_for
+    from grucourse.quiz.grade import current_quiz
+
+    quiz = current_quiz(course, assignment)
+    slot_of = {q.id: s.id for s in quiz.slots for q in s.candidates}
+    questions = [q.id for q in quiz.questions]
+    column = {q: j for j, q in enumerate(questions)}
+    matrix = np.full((len(students), len(questions)), np.nan)
+    for i, student in enumerate(students):
+        for d in draw_for(quiz, student):
+            if d.slot in slots:
+                matrix[i, column[d.question]] = scores[i, slots.index(d.slot)]
+    return questions, slot_of, matrix
+
+
+def choice_frequencies(course: Course, assignment: str, students: list[str]) -> dict[str, str]:
+    """question -> "a*: 60%, b: 25%, ..." over the submitted notebooks (bank keys, * the key)."""
+    from grucourse.quiz.choices import picked_choices
+    from grucourse.quiz.grade import current_quiz
+
+    quiz = current_quiz(course, assignment)
+    counts = picked_choices(course, quiz, students)
+    by_id = {q.id: q for q in quiz.questions}
+    shown = {}
+    for qid, (asked, picks) in counts.items():
+        question = by_id[qid]
+        keys: list[object] = list(question.choices) or ([True, False] if question.type == "true_false" else [])
+        right = question.answer if isinstance(question.answer, list) else [question.answer]
+        shown[qid] = ", ".join(f"{k}{'*' if k in right else ''}: {picks.get(k, 0) / asked:.0%}"
+                               for k in keys) if asked and keys else ""
+    return shown
+
+
 def write_csv(items: list[ItemStats], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv_safe.writer(handle)
-        writer.writerow(["question", "students", "difficulty", "discrimination", "upper_lower", "flags"])
+        writer.writerow(["question", "slot", "students", "difficulty", "discrimination", "upper_lower", "choices",
+                         "flags"])
         for item in items:
-            writer.writerow([item.question, item.students, f"{item.difficulty:.4f}",
-                             f"{item.discrimination:.4f}", f"{item.upper_lower:.4f}", "; ".join(item.flags)])
+            writer.writerow([item.question, item.slot, item.students, f"{item.difficulty:.4f}",
+                             f"{item.discrimination:.4f}", f"{item.upper_lower:.4f}", item.choices,
+                             "; ".join(item.flags)])
     return path
 
 
-def write_png(assignment: str, items: list[ItemStats], path: Path) -> Path:
+def write_png(assignment: str, items: list[ItemStats], path: Path, students: int) -> Path:
     """Two bar charts, difficulty and discrimination, with the flag thresholds; flagged bars in red."""
     import matplotlib
 
@@ -152,7 +203,8 @@ def write_png(assignment: str, items: list[ItemStats], path: Path) -> Path:
     right.axvline(0, color="black", linewidth=0.8)
     right.set(xlim=(-1, 1), xlabel="discrimination (point-biserial, rest score)")
     left.invert_yaxis()
-    fig.suptitle(f"Item analysis: {assignment} ({items[0].students if items else 0} students; red = flagged)")
+    fig.suptitle(f"Item analysis: {assignment} ({students} students, each asked one question per slot; "
+                 "red = flagged)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -161,13 +213,17 @@ def write_png(assignment: str, items: list[ItemStats], path: Path) -> Path:
 
 def analyse_gradebook(course: Course, assignment: str, out_dir: Path) -> ItemAnalysis:
     """Item analysis of `assignment` from the gradebook, written to out_dir/item_analysis.{csv,png}."""
-    students, questions, scores = gradebook_scores(course, assignment)
-    analysis = ItemAnalysis(assignment, item_statistics(questions, scores))
+    students, slots, slot_scores = gradebook_scores(course, assignment)
+    questions, slot_of, scores = per_question(course, assignment, students, slots, slot_scores)
+    frequencies = choice_frequencies(course, assignment, students)
+    items = [replace(item, slot=slot_of[item.question], choices=frequencies.get(item.question, ""))
+             for item in item_statistics(questions, scores)]
+    analysis = ItemAnalysis(assignment, [item for item in items if item.students], students=len(students))
     if not students:
         analysis.notes.append("no graded submissions in the gradebook")
         return analysis
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     analysis.csv = write_csv(analysis.items, out_dir / "item_analysis.csv")
-    analysis.png = write_png(assignment, analysis.items, out_dir / "item_analysis.png")
+    analysis.png = write_png(assignment, analysis.items, out_dir / "item_analysis.png", len(students))
     return analysis

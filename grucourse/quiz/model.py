@@ -1,8 +1,9 @@
 """A validated bank question as the builder, the grader and the exports see it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Union
+from typing import Any, Union
 
 Answer = Union[str, list, bool, float, int]
 
@@ -35,11 +36,13 @@ class Question:
     tolerance: float | None = None
     params: Params | None = None
     scoring: str = "all_or_nothing"
+    topic: str = ""
+    difficulty: str = ""
     file: str = ""
     line: int = 0
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any], file: str, line: int) -> "Question":
+    def from_data(cls, data: Mapping[str, Any], file: str, line: int) -> Question:
         params = data.get("params")
         return cls(
             id=data["id"],
@@ -53,6 +56,8 @@ class Question:
             tolerance=data.get("tolerance"),
             params=Params(dict(params["values"]), params["formula"]) if params else None,
             scoring=data.get("scoring", "all_or_nothing"),
+            topic=data.get("topic", ""),
+            difficulty=data.get("difficulty", ""),
             file=file,
             line=line,
         )

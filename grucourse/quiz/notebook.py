@@ -1,156 +1,119 @@
-"""The student-facing quiz notebook: prompts, answer instructions and one answer cell per question.
+"""The student-facing quiz notebook: one prompt and one answer cell per slot.
 
-No key, explanation or tolerance-free answer ever goes into it: the key stays in the bank and
-the grader reads it from there.
+`quiz_notebook` writes the nbgrader source: the same for everyone, each slot's prompt a
+placeholder, because every student gets their own question there. `grucourse.quiz.personalise`
+fills the placeholders of a released copy for one student. No key, explanation or formula
+ever goes into either: the key stays in the bank and the grader reads it from there.
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grucourse.quiz.answer_form import check_cell_sources
 from grucourse.quiz.definitions import Quiz
-from grucourse.quiz.model import Question
-from grucourse.quiz.variants import variant_source
 
-STUDENT_ID_NAME = "STUDENT_ID"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+CHECK_CELL_ID = "quiz-check-answers"
+"""grade_id of the check cell: not an identifier, so no slot id can take it."""
+QUESTIONS_CELL_ID = "quiz-questions"
+NOTICE_CELL_ID = "quiz-personal"
+UNPERSONALISED = ("**This copy is not personalised.** Every student answers their own questions, "
+                  "written into the notebook when the quiz is fetched from the course with nbgrader "
+                  "(Assignments tab or `nbgrader fetch_assignment`). Fetch the quiz instead of "
+                  "opening this file; answers typed here are graded against your own questions.")
 
-_HOW_TO_ANSWER = {
-    "single": 'Set `answer_{id}` to the key of one choice, as a string (like `"a"`).',
-    "multiple": 'Set `answer_{id}` to a list of all the right keys (like `["a", "c"]`).',
-    "true_false": "Set `answer_{id}` to `True` or `False`.",
-    "numeric": "Set `answer_{id}` to a number (like `0.25` or `1200`).",
-}
 
-
-def answer_variable(question_id: str) -> str:
+def answer_variable(slot_id: str) -> str:
     """The name a student assigns their answer to."""
-    return f"answer_{question_id}"
+    return f"answer_{slot_id}"
 
 
-def answer_stub(question_id: str) -> str:
+def answer_stub(slot_id: str) -> str:
     """Source of an unanswered answer cell (SPEC section 5)."""
-    return f"{answer_variable(question_id)} = None"
+    return f"{answer_variable(slot_id)} = None"
 
 
 def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def prompt_cell_id(slot_id: str) -> str:
+    return f"{slot_id}-prompt"
+
+
 def quiz_notebook(quiz: Quiz) -> nbformat.NotebookNode:
     """The nbgrader source notebook of `quiz`, with stable cell ids so rebuilding changes nothing."""
-    total = sum(q.points for q in quiz.questions)
     cells = [_cell(new_markdown_cell, "quiz-intro", "\n\n".join(filter(None, [
         f"# {escape_markdown(quiz.title)}",
         escape_markdown(quiz.intro),
-        f"{len(quiz.questions)} questions, {total:g} points. Answer each question by editing its "
-        "answer cell; only plain values count (a string, a list of strings, `True`/`False` or a "
-        "number). Nothing in the answer cells is executed by the grader, so computations there "
-        "score zero: compute elsewhere and type the result.",
-    ])))]
-    variant_questions = [q for q in quiz.questions if q.params]
-    if variant_questions:
-        cells += _variant_cells(variant_questions)
-    for number, question in enumerate(quiz.questions, start=1):
-        cells.append(_cell(new_markdown_cell, f"{question.id}-prompt", _prompt_markdown(number, question)))
-        answer = _cell(new_code_cell, f"{question.id}-answer", answer_stub(question.id))
+        f"{len(quiz.slots)} questions, {quiz.points:g} points. Answer by clicking a choice or typing a "
+        "number under each question: that writes your answer into the answer cell below it, "
+        "which you may also edit by hand. Only plain values count (a string, a list of strings, "
+        "`True`/`False` or a number): the grader runs nothing, so computations there score zero.",
+    ]))), _cell(new_markdown_cell, NOTICE_CELL_ID, UNPERSONALISED)]
+    for number, slot in enumerate(quiz.slots, start=1):
+        points = f"{slot.points:g} point{'s' if slot.points != 1 else ''}"
+        cells.append(_cell(new_markdown_cell, prompt_cell_id(slot.id),
+                           f"## Question {number} ({points})\n\n*Your own question appears here once the "
+                           "quiz is fetched.*"))
+        answer = _cell(new_code_cell, f"{slot.id}-answer", answer_stub(slot.id))
         answer.metadata["nbgrader"] = {
-            "grade": True, "grade_id": question.id, "locked": False, "points": question.points,
+            "grade": True, "grade_id": slot.id, "locked": False, "points": slot.points,
             "schema_version": 3, "solution": True, "task": False,
         }
         cells.append(answer)
-    cells += _check_cells(quiz)
-    nb = new_notebook(cells=cells, metadata={
+    cells += check_cells(questions_source([(n, s.id, None, []) for n, s in enumerate(quiz.slots, 1)], ""))
+    return new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
         "grucourse": {"quiz": quiz.name},
     })
-    return nb
 
 
-CHECK_CELL_ID = "quiz-check-answers"
-"""grade_id of the check cell: not an identifier, so no question id can take it."""
+def questions_source(questions: list[tuple[int, str, str | None, list[str]]], drawn_for: str) -> str:
+    """The plain cell listing what the check needs (slot, type, shown keys; None: not personalised)
+    and warning whoever opens a notebook drawn for somebody else."""
+    listed = "".join(f"    ({n}, {json.dumps(sid)}, {json.dumps(kind)}, {json.dumps(keys)}),\n"
+                     for n, sid, kind, keys in questions)
+    return "\n".join([
+        "# What the answer check below needs: each question's type and choice keys (no key).",
+        f"DRAWN_FOR = {drawn_for!r}",
+        "QUIZ_QUESTIONS = [\n" + listed + "]",
+        "import getpass, os, sys",
+        'you = os.environ.get("JUPYTERHUB_USER") or getpass.getuser()',
+        "if DRAWN_FOR and you not in (DRAWN_FOR, \"jovyan\"):",
+        '    print(f"This notebook was drawn for {DRAWN_FOR!r}, not for you ({you!r}). Your submission is "',
+        '          "graded against your own questions: fetch your own copy of the quiz.", file=sys.stderr)',
+    ])
 
 
-def _check_cells(quiz: Quiz) -> list[nbformat.NotebookNode]:
-    """A heading, the locked checker and a graded check cell worth 0 points: `nbgrader validate`
-    reports only graded cells, and this one writes to stderr the answers the grader cannot score
-    (malformed, a bare name, a computation, not a choice key, unanswered)."""
-    definition, check = check_cell_sources([(n, q.id, q.type, list(q.choices)) for n, q in enumerate(quiz.questions, 1)])
+def check_cells(questions: str) -> list[nbformat.NotebookNode]:
+    """A heading, the per-student question list, the locked checker and a graded check cell worth
+    0 points: `nbgrader validate` reports only graded cells, and this one writes to stderr the
+    answers the grader cannot score (malformed, a bare name, a computation, not a choice key,
+    unanswered). The locked cells are the same in every student's copy, so their nbgrader
+    checksums hold."""
+    definition, check = check_cell_sources()
     heading = _cell(new_markdown_cell, "quiz-check-intro", (
-        "## Check your answers\n\nRun the two cells below (or `nbgrader validate`): they list every answer "
+        "## Check your answers\n\nRun the cells below (or `nbgrader validate`): they list every answer "
         "the grader could not score as it is written, without saying whether an answer is right."))
+    listed = _cell(new_code_cell, QUESTIONS_CELL_ID, questions)
     checker = _cell(new_code_cell, "quiz-answer-checker", definition)
     checker.metadata["nbgrader"] = {"grade": False, "grade_id": "quiz-answer-checker", "locked": True,
                                     "schema_version": 3, "solution": False, "task": False}
     checked = _cell(new_code_cell, CHECK_CELL_ID, check)
     checked.metadata["nbgrader"] = {"grade": True, "grade_id": CHECK_CELL_ID, "locked": True, "points": 0,
                                     "schema_version": 3, "solution": False, "task": False}
-    return [heading, checker, checked]
+    return [heading, listed, checker, checked]
 
 
-def _cell(factory, cell_id: str, source: str) -> nbformat.NotebookNode:
+def _cell(factory: Callable[..., Any], cell_id: str, source: str) -> nbformat.NotebookNode:
     cell = factory(source)
     cell["id"] = cell_id
     return cell
-
-
-def _prompt_markdown(number: int, question: Question) -> str:
-    points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
-    parts = [f"## Question {number} ({points})", _prompt_text(question)]
-    if question.choices:
-        parts.append("\n".join(f"- **{key})** {escape_markdown(text.strip())}"
-                               for key, text in question.choices.items()))
-    how = _HOW_TO_ANSWER[question.type].format(id=question.id)
-    if question.scoring == "partial":
-        how += (" Partial credit: with n right keys, each right key you list earns 1/n of the points "
-                "and each wrong one takes 1/n away (never below zero).")
-    if question.params:
-        names = ", ".join(f"`{name}`" for name in question.params.values)
-        how += (f" Use your own values of {names}: the variant cell at the top prints them "
-                f"for `{question.id}` once you have set `{STUDENT_ID_NAME}`.")
-    parts.append(f"*How to answer:* {how}")
-    return "\n\n".join(parts)
-
-
-def _prompt_text(question: Question) -> str:
-    """Escaped prompt; variant placeholders `{name}` become code spans `name`."""
-    if not question.params:
-        return escape_markdown(question.prompt.strip())
-    pattern = re.compile(r"\{(" + "|".join(map(re.escape, question.params.values)) + r")\}")
-    pieces = pattern.split(question.prompt.strip())
-    return "".join(f"`{piece}`" if i % 2 else escape_markdown(piece) for i, piece in enumerate(pieces))
-
-
-def _variant_cells(questions: list[Question]) -> list[nbformat.NotebookNode]:
-    variants = "".join(
-        f"    {json.dumps(q.id)}: {{\n"
-        + "".join(f"        {json.dumps(name)}: {json.dumps(list(vals))},\n" for name, vals in q.params.values.items())
-        + "    },\n"
-        for q in questions
-    )
-    code = "\n".join([
-        "# Your own values for the numeric questions that have variants.",
-        "# Type your course login (your nbgrader student id) between the quotes and run this cell.",
-        "# The grader computes the same values from the id your submission is collected under.",
-        f'{STUDENT_ID_NAME} = ""',
-        "",
-        "",
-        variant_source().rstrip(),
-        "",
-        "",
-        "VARIANTS = {\n" + variants + "}",
-        f"if not {STUDENT_ID_NAME}.strip():",
-        f'    print("Set {STUDENT_ID_NAME} to your student id first.")',
-        "for question_id, names in VARIANTS.items():",
-        f"    mine = {{name: variant_value({STUDENT_ID_NAME}, question_id, name, vals) for name, vals in names.items()}}",
-        "    print(question_id, mine)",
-    ])
-    intro = ("## Your variant\n\nSome numeric questions have different numbers for every student. "
-             f"Set `{STUDENT_ID_NAME}` in the next cell to your own student id and run it. "
-             "An answer computed for somebody else's id scores zero.")
-    return [_cell(new_markdown_cell, "variant-intro", intro), _cell(new_code_cell, "variant-values", code)]

@@ -12,6 +12,7 @@ IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]{0,49}$"
 CHOICE_KEY = r"^[a-z]$"
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric")
 SCORING_RULES = ("all_or_nothing", "partial")
+DIFFICULTIES = ("easy", "medium", "hard")
 
 _number = {"type": "number"}
 
@@ -51,6 +52,9 @@ QUESTION_SCHEMA: dict[str, Any] = {
         "explanation": {"type": "string", "minLength": 1},
         "points": {"type": "number", "exclusiveMinimum": 0},
         "source": {"type": "string", "minLength": 1},
+        "topic": {"type": "string", "pattern": IDENTIFIER,
+                  "description": "what the question asks about; a quiz slot draws from one topic of a bank file"},
+        "difficulty": {"enum": list(DIFFICULTIES)},
         "params": PARAMS_SCHEMA,
         "scoring": {
             "enum": list(SCORING_RULES),
@@ -92,12 +96,27 @@ QUIZ_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["title"],
     "additionalProperties": False,
-    "anyOf": [{"required": ["questions"]}, {"required": ["draw"]}],
+    "anyOf": [{"required": ["questions"]}, {"required": ["draw"]}, {"required": ["slots"]}],
     "properties": {
         "title": {"type": "string", "minLength": 1},
         "intro": {"type": "string"},
         "seed": {"type": "integer"},
         "questions": {"type": "array", "items": {"type": "string", "pattern": IDENTIFIER}},
+        "slots": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "pool", "topic"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": IDENTIFIER},
+                    "pool": {"type": "string", "pattern": IDENTIFIER},
+                    "topic": {"type": "string", "pattern": IDENTIFIER},
+                    "difficulty": {"type": "array", "minItems": 1, "items": {"enum": list(DIFFICULTIES)}},
+                    "shuffle": {"type": "boolean"},
+                },
+            },
+        },
         "draw": {
             "type": "array",
             "items": {

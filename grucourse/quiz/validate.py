@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
@@ -120,10 +121,21 @@ def _semantic_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
             if key not in choices:
                 yield ["answer"], f"answer key {key!r} is not among the choices {sorted(choices)}"
     if q["type"] == "numeric":
+        if not _states_precision(q["prompt"], q["tolerance"]):
+            wanted = '"exact"' if q["tolerance"] == 0 else f"the tolerance {q['tolerance']:g}"
+            yield ["prompt"], f"a numeric prompt must state the precision needed: mention {wanted}"
         if not math.isfinite(answer):
             yield ["answer"], "numeric answer must be finite"
         if "params" in q:
             yield from _params_problems(q)
+
+
+def _states_precision(prompt: str, tolerance: float) -> bool:
+    """Whether the prompt tells the student how precise the answer must be ("exact integer",
+    "to within 0.001")."""
+    if tolerance == 0:
+        return "exact" in prompt.lower()
+    return f"{tolerance:g}" in prompt
 
 
 def _params_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:

@@ -1,42 +1,18 @@
-"""Per-student variants of numeric questions, derived from the nbgrader student id.
+"""Numeric answers of per-student variants: the bank's formula at the values drawn for a student.
 
-The released notebook is the same for everyone; `variant_value` is copied verbatim into it so a
-student computes their own values, and the grader calls the same function with the id the
-submission was collected under.
+The values themselves are drawn with the rest of the slot (`grucourse.quiz.draw`) and written
+into the student's prompt; the formula never leaves the bank.
 """
 from __future__ import annotations
 
-import inspect
+from collections.abc import Mapping
 
 from grucourse.quiz.formula import evaluate
 from grucourse.quiz.model import Question
 
 
-def variant_value(student_id: str, question_id: str, name: str, values: list) -> float:
-    """The value of `name` in `question_id` for this student: a SHA-256 of the three, modulo len(values)."""
-    import hashlib
-
-    digest = hashlib.sha256(f"{student_id.strip()}/{question_id}/{name}".encode()).digest()
-    return values[int.from_bytes(digest[:8], "big") % len(values)]
-
-
-def variant_source() -> str:
-    """Source of `variant_value` as shipped in the quiz notebooks (one definition, two users)."""
-    return inspect.getsource(variant_value)
-
-
-def student_values(question: Question, student_id: str) -> dict[str, float]:
-    """The params of `question` for this student (empty for questions without variants)."""
-    if question.params is None:
-        return {}
-    return {
-        name: variant_value(student_id, question.id, name, list(values))
-        for name, values in question.params.values.items()
-    }
-
-
-def expected_answer(question: Question, student_id: str) -> object:
-    """The key for this student: the formula for their variant, else the bank's answer."""
+def expected_answer(question: Question, values: Mapping[str, float]) -> object:
+    """The key for these values: the formula when the question has params, else the bank's answer."""
     if question.params is None:
         return question.answer
-    return evaluate(question.params.formula, student_values(question, student_id))
+    return evaluate(question.params.formula, values)
