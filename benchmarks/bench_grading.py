@@ -4,7 +4,8 @@
    a) by `nbgrader autograde` with nbgrader's STOCK preprocessors (a kernel per notebook running
       the visible test cells: the baseline), in a course copy whose nbgrader_config.py is stock;
    b) by `grucourse grade` (sandboxed judge on a Dask LocalCluster, gradebook, autograded/).
-   Prints both wall times and the speed-up.
+   Prints both wall times, CPU per submission (every process each run started) and the speed-up,
+   then the wall time of `grucourse grade` for a class of one (graded in the grading process).
 2. A class of 500 quiz submissions graded by `grucourse grade`: throughput (submissions/minute)
    and the peak RSS of the grading process (the single gradebook writer).
 Prints, never asserts. Usage:
@@ -15,6 +16,9 @@ submission); stock nbgrader only runs the notebook's visible cells, so it does l
 from __future__ import annotations
 
 import argparse
+import ctypes
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,8 +57,35 @@ def quiz_class(course: Course, size: int) -> None:
               make_quiz_submission(course, "quiz_introduction", student, rng, rng.uniform(0.2, 1.0)))
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak RSS (kB, VmHWM sampled from /proc) of one command."""
+def _become_subreaper() -> None:
+    """Orphaned descendants (multiprocessing's forkserver and the Dask workers it forked, the
+    sandboxes) are re-parented to this process, which reaps them, so their CPU time is counted."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def reap_orphans(timeout: float = 30.0) -> None:
+    """Waits for every descendant left behind (re-parented here), up to `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall time, peak RSS (kB, VmHWM sampled from /proc) and CPU time (s, of the command and
+    every process it started) of one command."""
+    _become_subreaper()
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
@@ -72,10 +103,12 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     sampler = threading.Thread(target=sample)
     sampler.start()
     _, err = proc.communicate()
+    seconds = time.perf_counter() - start
     sampler.join()
     if proc.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
-    return time.perf_counter() - start, peak[0]
+    reap_orphans()
+    return seconds, peak[0], _children_cpu() - cpu
 
 
 def grucourse(course: Course, *args: str) -> list[str]:
@@ -86,8 +119,9 @@ def bench_code(tmp: Path, size: int, assignment: str, baseline: bool) -> None:
     ours = copy_course(tmp / "ours")
     register_assignments(ours, [assignment])  # like generate_assignment for the baseline: not timed
     code_class(ours, size, assignment)
-    ours_s, _ = timed(grucourse(ours, assignment), ours.root)
-    print(f"grucourse grade:           {size} {assignment} submissions in {ours_s:7.1f} s")
+    ours_s, _, ours_cpu = timed(grucourse(ours, assignment), ours.root)
+    print(f"grucourse grade:           {size} {assignment} submissions in {ours_s:7.1f} s, "
+          f"CPU {ours_cpu:.1f} s ({1000 * ours_cpu / size:.0f} ms per submission, start-up included)")
     if not baseline:
         return
     stock = copy_course(tmp / "stock")
@@ -95,16 +129,22 @@ def bench_code(tmp: Path, size: int, assignment: str, baseline: bool) -> None:
     subprocess.run(["nbgrader", "generate_assignment", assignment, "--force", "--log-level=ERROR"],
                    cwd=stock.root, check=True)
     code_class(stock, size, assignment)
-    stock_s, _ = timed(["nbgrader", "autograde", assignment, "--log-level=ERROR"], stock.root)
-    print(f"nbgrader autograde (stock): {size} {assignment} submissions in {stock_s:7.1f} s")
+    stock_s, _, stock_cpu = timed(["nbgrader", "autograde", assignment, "--log-level=ERROR"], stock.root)
+    print(f"nbgrader autograde (stock): {size} {assignment} submissions in {stock_s:7.1f} s, "
+          f"CPU {stock_cpu:.1f} s ({1000 * stock_cpu / size:.0f} ms per submission)")
     print(f"speed-up: {stock_s / ours_s:.1f}x")
+    one = copy_course(tmp / "one")
+    register_assignments(one, [assignment])
+    code_class(one, 1, assignment)
+    one_s, _, one_cpu = timed(grucourse(one, assignment), one.root)
+    print(f"grucourse grade, one submission end to end: {one_s:.2f} s wall, CPU {one_cpu:.2f} s")
 
 
 def bench_quiz(tmp: Path, size: int) -> None:
     course = copy_course(tmp / "quiz")
     register_assignments(course, ["quiz_introduction"])
     quiz_class(course, size)
-    seconds, peak_kb = timed(grucourse(course, "quiz_introduction"), course.root)
+    seconds, peak_kb, _ = timed(grucourse(course, "quiz_introduction"), course.root)
     print(f"grucourse grade:           {size} quiz submissions in {seconds:7.1f} s "
           f"= {60 * size / seconds:.0f} per minute; grader peak RSS {peak_kb / 1024:.0f} MB")
 

@@ -63,3 +63,7 @@ def grade_submissions(course: Course, submissions: list[Submission], console: Co
     except GradingSetupError as exc:
         console.print(f"grading stopped, the gradebook is unchanged: {exc}", markup=False)
         return None
+    except KeyboardInterrupt:
+        console.print("interrupted: the gradebook is unchanged; what was judged is kept, run the same "
+                      "command again to grade the rest", markup=False, soft_wrap=True)
+        return None

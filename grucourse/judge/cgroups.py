@@ -8,6 +8,7 @@ sandbox gets its own group; elsewhere this is skipped and the rlimits remain the
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import subprocess
@@ -49,10 +50,8 @@ def _sweep_orphans() -> None:
     for group in [*ROOT.glob("grucourse-*-*"), *ROOT.glob("*/grucourse-*-*")]:
         owner = group.name.split("-")[1]
         if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-            try:
+            with contextlib.suppress(OSError):
                 group.rmdir()
-            except OSError:
-                pass
 
 
 def _writable(directory: Path) -> bool:
@@ -75,7 +74,7 @@ class Cgroup:
     caps_processes: bool = False
 
     @classmethod
-    def create(cls, memory_bytes: int, max_processes: int) -> "Cgroup":
+    def create(cls, memory_bytes: int, max_processes: int) -> Cgroup:
         """A new group with these caps; an empty one (no effect) when cgroups are not writable."""
         name = f"grucourse-{os.getpid()}-{next(_COUNTER)}"
         group = cls()
@@ -111,6 +110,11 @@ class Cgroup:
             return []
         procs = " ".join(f"'{d}/cgroup.procs'" for d in self.directories)
         return ["/bin/sh", "-c", f'for f in {procs}; do echo $$ > "$f" || exit 125; done; exec "$@"', "cgroup-enter"]
+
+    def add(self, pid: int) -> None:
+        """Moves a running process (and its later children) into the group."""
+        for directory in self.directories:
+            (directory / "cgroup.procs").write_text(str(pid))
 
     def memory_exhausted(self) -> bool:
         """Whether the group's memory cap was hit (the kernel then kills inside the group)."""

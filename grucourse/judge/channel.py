@@ -10,9 +10,11 @@ spent: what the trusted side parses is bounded before it parses it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import functools
 import importlib.util
+import multiprocessing.util
 import os
 import py_compile
 import selectors
@@ -27,6 +29,7 @@ from typing import Any
 
 from grucourse.judge import protocol
 from grucourse.judge.sandbox import Jail, Sandbox
+from grucourse.judge.zygote import NESTED_NAME, ChildJail, WorkerCommand, warm_or_none
 
 WORKER_NAME = "judge_worker.py"
 
@@ -47,12 +50,15 @@ def worker_dir() -> Path:
     here = Path(__file__).parent
     shutil.copyfile(here / "worker.py", directory / WORKER_NAME)
     shutil.copyfile(here / "protocol.py", directory / "judge_protocol.py")
-    py_compile.compile(str(directory / "judge_protocol.py"))  # the sandbox cannot write its cache
+    shutil.copyfile(here / "nested.py", directory / NESTED_NAME)
+    for name in ("judge_protocol.py", WORKER_NAME):  # the sandbox cannot write its cache
+        py_compile.compile(str(directory / name))
     for path in directory.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     directory.chmod(0o755)
-    if not _WORKER_DIRS:
+    if not _WORKER_DIRS:  # multiprocessing's children (Dask workers) skip atexit but run its finalizers
         atexit.register(_remove_worker_dirs, os.getpid())
+        multiprocessing.util.Finalize(None, _remove_worker_dirs, (os.getpid(),), exitpriority=0)
     _WORKER_DIRS.append(directory)
     return directory
 
@@ -89,6 +95,15 @@ WORKER_ENV = {
 }
 
 
+def worker_command() -> WorkerCommand:
+    """The interpreter, the worker's files and what the sandbox binds read-only for them."""
+    packages = _package_dirs()
+    directory = worker_dir()
+    return WorkerCommand((os.path.realpath(sys.executable), "-I", "-S"), directory, packages,
+                         (Path(sys.base_prefix), Path(sys.prefix), directory, *packages),
+                         tuple(WORKER_ENV.items()))
+
+
 def reply_limits(sandbox: Sandbox) -> protocol.Limits:
     """The protocol's caps, with room in a header for a cell reply's four texts of
     `max_output_bytes` characters each, JSON-escaped at up to 6 bytes a character, and in the
@@ -110,12 +125,16 @@ class WorkerProcess:
         self._pending: list[tuple[dict[str, Any], list[bytes]]] = []
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        packages = _package_dirs()
-        argv = [os.path.realpath(sys.executable), "-I", "-S", str(worker_dir() / WORKER_NAME),
-                str(to_worker_r), str(from_worker_w), str(sandbox.max_output_bytes), *map(str, packages)]
-        read_only = [Path(sys.base_prefix), Path(sys.prefix), worker_dir(), *packages]
+        command = worker_command()
         try:
-            self.jail: Jail = sandbox.spawn(argv, read_only, (to_worker_r, from_worker_w), WORKER_ENV)
+            jail: Jail | ChildJail | None = None
+            if sandbox.check_isolation() is None:
+                jail = warm_or_none(sandbox, command, to_worker_r, from_worker_w)
+            if jail is None:
+                argv = [*command.python, str(command.directory / WORKER_NAME), str(to_worker_r),
+                        str(from_worker_w), str(sandbox.max_output_bytes), *map(str, command.packages)]
+                jail = sandbox.spawn(argv, list(command.read_only), (to_worker_r, from_worker_w), WORKER_ENV)
+            self.jail: Jail | ChildJail = jail
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
@@ -180,10 +199,8 @@ class WorkerProcess:
     def _gone(self, reason: str, died: bool = False) -> WorkerGone:
         """Kills the worker and describes why it is gone; if it ended on its own, says how."""
         if died:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.jail.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
             reason = f"{reason} ({self.jail.exit_reason()})"
         self.close()
         return WorkerGone(reason)

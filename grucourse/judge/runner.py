@@ -36,6 +36,8 @@ IPYTHON_NAMES = re.compile(
 cells). Matched anywhere, strings and comments too, so a doubtful cell gets IPython."""
 LAST_OUTPUTS = ("_", "__", "___")
 """IPython's last outputs; a cell may assign them (`for _ in ...`) but reading one needs IPython."""
+LAST_OUTPUT_WORD = re.compile(r"(?<![\w])_{1,3}(?![\w])")
+"""A cell without such a word cannot read one (walking its syntax tree is then skipped)."""
 
 
 def needs_ipython(sources: list[str]) -> bool:
@@ -49,8 +51,9 @@ def needs_ipython(sources: list[str]) -> bool:
             compile(tree, "<cell>", "exec", dont_inherit=True)
         except (SyntaxError, ValueError):
             return True
-        if any(isinstance(node, ast.Name) and node.id in LAST_OUTPUTS and isinstance(node.ctx, ast.Load)
-               for node in ast.walk(tree)):
+        if LAST_OUTPUT_WORD.search(source) and any(
+                isinstance(node, ast.Name) and node.id in LAST_OUTPUTS and isinstance(node.ctx, ast.Load)
+                for node in ast.walk(tree)):
             return True
     return False
 

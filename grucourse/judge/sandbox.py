@@ -19,14 +19,14 @@ import functools
 import logging
 import os
 import shutil
-import socket
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from traitlets import Bool, Float, Int, Unicode, default
 from traitlets.config import LoggingConfigurable
@@ -77,14 +77,10 @@ class Sandbox(LoggingConfigurable):
     def _require_isolation_unless_allowed(self) -> bool:
         return os.environ.get(ALLOW_UNSANDBOXED_ENV, "") != "1"
 
-    def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> "Jail":
+    def spawn(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...], env: dict[str, str]) -> Jail:
         """Starts `argv` in the sandbox, stdout+stderr piped; the `read_only` host paths (and
         nothing else of the host's files but /usr and a few /etc files) appear at the same place."""
-        problem = isolation_problem(self.bwrap)
-        if problem is not None:
-            if self.require_isolation:
-                raise IsolationUnavailable(refusal(problem))
-            _warn_unsandboxed(problem)
+        problem = self.check_isolation()
         group = Cgroup.create(self.group_memory_bytes, self.max_processes + 4) if self.use_cgroups else Cgroup()
         # RLIMIT_NPROC counts the processes of a uid in one user namespace (each sandbox has its
         # own); with a per-sandbox pids cgroup it is only a backstop.
@@ -99,6 +95,36 @@ class Sandbox(LoggingConfigurable):
                 stderr=subprocess.STDOUT, pass_fds=pass_fds + fds, env=env, start_new_session=True, cwd=scratch,
             )
         return Jail(process, self, group, scratch)
+
+    def check_isolation(self) -> str | None:
+        """What keeps the sandbox from being built here (None: nothing); raises
+        IsolationUnavailable when that matters, else warns once."""
+        problem = isolation_problem(self.bwrap)
+        if problem is not None:
+            if self.require_isolation:
+                raise IsolationUnavailable(refusal(problem))
+            _warn_unsandboxed(problem)
+        return problem
+
+    def spawn_zygote(self, argv: list[str], read_only: list[Path], pass_fds: tuple[int, ...],
+                     env: dict[str, str]) -> Jail:
+        """Starts a warm sandbox's zygote (`grucourse.judge.nested`): the same sandbox under the
+        filter that lets it nest namespaces, without CPU-time or address-space limits (it runs
+        no student code and lives for many children, each of which sets its own limits) and
+        without a cgroup (each child gets one). Its output is discarded."""
+        command = [shutil.which("prlimit") or "/usr/bin/prlimit", f"--nproc={self.max_processes * 8}",
+                   f"--nofile={self.max_open_files}", "--core=0", "--"] + argv
+        with sandbox_command(self.bwrap, read_only, self.max_file_mb, command, nesting=True) as (command, fds):
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, pass_fds=pass_fds + fds, env=env,
+                                       start_new_session=True)
+        return Jail(process, self, Cgroup(), None)
+
+    def child_limits(self, processes: int) -> dict[str, tuple[int, int]]:
+        """The rlimits `_prlimit` gives a cold sandbox, for a warm sandbox's child to set itself."""
+        return {"as": (self.memory_mb * 2**20,) * 2, "cpu": (self.cpu_seconds, self.cpu_seconds + 1),
+                "nproc": (processes,) * 2, "fsize": (self.max_file_mb * 2**20,) * 2,
+                "nofile": (self.max_open_files,) * 2, "core": (0, 0)}
 
     @property
     def group_memory_bytes(self) -> int:
@@ -132,10 +158,8 @@ class Jail:
         """SIGKILL to bwrap and to every process left in its pid namespace, and waits until
         they are gone: the kernel's own teardown of the namespace is asynchronous."""
         namespace = _pid_namespace_of_child(self.process.pid)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
         if namespace:
             _kill_namespace(namespace)
@@ -148,18 +172,23 @@ class Jail:
     def exit_reason(self) -> str:
         """Which limit (if any) ended the process, for the instructor log and the student."""
         code = self.process.poll()
-        if code is None:
-            return "it closed its connection"
-        if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
-            return f"CPU time limit ({self.sandbox.cpu_seconds} s) exceeded"
-        if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
-            return f"file size limit ({self.sandbox.max_file_mb} MiB) exceeded"
-        if code in (-signal.SIGKILL, 128 + signal.SIGKILL) and self.group.memory_exhausted():
-            return f"memory limit of the sandbox ({self.sandbox.group_memory_bytes // 2**20} MiB, all processes) exceeded"
-        if code < 0 or code > 128:
-            number = -code if code < 0 else code - 128
-            return f"killed by signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
-        return f"exited with status {code}"
+        return exit_reason(code, self.sandbox, self.group)
+
+
+def exit_reason(code: int | None, sandbox: Sandbox, group: Cgroup) -> str:
+    """Which limit (if any) ended a sandboxed process with exit `code` (None: still running)."""
+    if code is None:
+        return "it closed its connection"
+    if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
+        return f"CPU time limit ({sandbox.cpu_seconds} s) exceeded"
+    if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
+        return f"file size limit ({sandbox.max_file_mb} MiB) exceeded"
+    if code in (-signal.SIGKILL, 128 + signal.SIGKILL) and group.memory_exhausted():
+        return f"memory limit of the sandbox ({sandbox.group_memory_bytes // 2**20} MiB, all processes) exceeded"
+    if code < 0 or code > 128:
+        number = -code if code < 0 else code - 128
+        return f"killed by signal {signal.Signals(number).name if number in signal.valid_signals() else number}"
+    return f"exited with status {code}"
 
 
 def course_sandbox(config_file: Path) -> Sandbox:
@@ -193,10 +222,8 @@ def _kill_namespace(namespace: str, timeout: float = 10.0) -> None:
         if not members:
             return
         for pid in members:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         time.sleep(0.01)
 
 
@@ -255,13 +282,13 @@ def _outermost(paths: list[Path]) -> list[Path]:
 
 
 @contextlib.contextmanager
-def sandbox_command(bwrap: str, read_only: list[Path], tmpfs_mb: int,
-                    argv: list[str]) -> Iterator[tuple[list[str], tuple[int, ...]]]:
+def sandbox_command(bwrap: str, read_only: list[Path], tmpfs_mb: int, argv: list[str],
+                    nesting: bool = False) -> Iterator[tuple[list[str], tuple[int, ...]]]:
     """The whole command that runs `argv` in a sandbox, and the fds bwrap must inherit: the
     seccomp program and (when root) the sandbox's user namespace. They are closed on exit,
     once the caller has started bwrap."""
     prefix = bubblewrap_prefix(read_only, tmpfs_mb, bwrap)
-    fds = [seccomp.program_fd()]
+    fds = [seccomp.program_fd(nesting)]
     options = ["--seccomp", str(fds[0])]
     try:
         if os.geteuid() == 0:
@@ -334,27 +361,26 @@ def _warn_unsandboxed(problem: str) -> None:
     """Once per process, on a logger that reaches the terminal from Dask workers and nbgrader."""
     logging.getLogger(__name__).warning(
         "SANDBOX UNAVAILABLE on %s (%s): running student code with rlimits only, NOT isolated "
-        "(Sandbox.require_isolation is off)", _this_worker(), problem)
+        "(Sandbox.require_isolation is off)", this_worker(), problem)
 
 
 def refusal(problem: str) -> str:
     """The error that stops grading on a machine without the sandbox: which machine, what is
     missing, and how a trusted single-user machine may opt out."""
-    return (f"REFUSING TO RUN STUDENT CODE WITHOUT THE SANDBOX on {_this_worker()}: {problem}. Install "
+    return (f"REFUSING TO RUN STUDENT CODE WITHOUT THE SANDBOX on {this_worker()}: {problem}. Install "
             "bubblewrap (and libseccomp) and allow user namespaces there; on a trusted single-user machine only, "
             f"opt out with c.Sandbox.require_isolation = False in nbgrader_config.py or {ALLOW_UNSANDBOXED_ENV}=1")
 
 
-def _this_worker() -> str:
+def this_worker() -> str:
     """Host, pid and, inside a Dask worker, its address: the machine an instructor must fix."""
     where = f"host {socket.gethostname()} pid {os.getpid()}"
     if "distributed" in sys.modules:
         from distributed import get_worker
 
-        try:
-            where += f" (Dask worker {get_worker().address})"
-        except ValueError:  # not running inside a worker
-            pass
+        with contextlib.suppress(ValueError):  # not running inside a worker
+            worker = get_worker()
+            where += f" (Dask worker {worker.address}, named {worker.name})"
     return where
 
 

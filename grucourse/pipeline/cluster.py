@@ -11,6 +11,8 @@ import dask
 from distributed import Client, LocalCluster
 from distributed.utils import get_mp_context
 
+WORKER_SETUP = "grucourse.pipeline.worker_setup"
+
 
 def default_workers() -> int:
     """One single-threaded worker per core: each judge already runs its own sandbox processes."""
@@ -35,7 +37,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
-    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver",
+                          "distributed.worker.preload": [WORKER_SETUP]}):
         preload_the_judge()
         with LocalCluster(
             n_workers=workers or default_workers(),

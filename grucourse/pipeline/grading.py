@@ -8,20 +8,24 @@ in one transaction. A run killed half-way is resumed by running it again.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from rich.console import Console
 
-from grucourse.course import Course
-from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.cache import ResultCache
+from grucourse.course import Course
+from grucourse.judge.grade import GradingSetupError, fingerprint
+from grucourse.pipeline.autograded import render_autograded, save_autograded
 from grucourse.pipeline.gradebook import write_gradebook
 from grucourse.pipeline.nbgrader_app import register_assignments
 from grucourse.pipeline.progress import GradingProgress, grading_progress
 from grucourse.pipeline.submissions import Submission
-from grucourse.judge.grade import GradingSetupError, fingerprint
-from grucourse.pipeline.work import failed, judge_submission
+from grucourse.pipeline.work import course_view, failed, judge_submission
 from grucourse.results import SubmissionResult
 
 
@@ -85,23 +89,32 @@ class ClassGrading:
         return known, todo
 
     def judge(self, todo: list[Submission]) -> list[Graded]:
-        """Code on Dask, then quizzes in local processes, under one progress bar."""
+        """Code on Dask (a single submission without --scheduler in this process: starting a
+        cluster costs more than judging it), then quizzes in local processes, under one bar."""
         code = [sub for sub in todo if not self.course.is_quiz(sub.assignment)]
         quizzes = [sub for sub in todo if self.course.is_quiz(sub.assignment)]
         check_quizzes(self.course, sorted({sub.assignment for sub in quizzes}))
         with grading_progress(len(todo), self.console) as bar:
-            graded = self.judge_on_dask(code, bar) if code else []
+            if len(code) == 1 and not self.scheduler:
+                graded = self.judge_here(code, bar)
+            else:
+                graded = self.judge_on_dask(code, bar) if code else []
             return graded + (self.judge_locally(quizzes, bar) if quizzes else [])
 
     def judge_on_dask(self, todo: list[Submission], bar: GradingProgress) -> list[Graded]:
-        """One Dask task per submission on the cluster (`--scheduler`) or a local one."""
+        """One Dask task per submission on the cluster (`--scheduler`) or a local one, named
+        `grade-<assignment>-<student>-<hash>`; each is released once its result is written, so a
+        worker lost later costs only what it was running."""
         from distributed import as_completed
 
         from grucourse.pipeline.cluster import dask_client
 
         with dask_client(self.scheduler, self.workers) as client:
-            futures = {client.submit(judge_submission, *self.task(sub), pure=False): sub for sub in todo}
-            return self.collect(futures, as_completed(futures), bar)
+            futures = {}
+            for sub in todo:
+                args = self.task(sub)
+                futures[client.submit(judge_submission, *args, key=task_key(sub, args[-1]), pure=False)] = sub
+            return self.collect(futures, as_completed(futures), bar, release=lambda future: future.release())
 
     def judge_locally(self, todo: list[Submission], bar: GradingProgress) -> list[Graded]:
         """The same task in local processes: nothing is executed, so no worker needs a sandbox."""
@@ -113,17 +126,31 @@ class ClassGrading:
             futures = {pool.submit(judge_submission, *self.task(sub)): sub for sub in todo}
             return self.collect(futures, as_completed(futures), bar)
 
-    def task(self, sub: Submission) -> tuple[str, str, str, str]:
-        """Arguments of `work.judge_submission`: plain strings, so any worker can take them."""
-        return str(self.course.root), sub.student, sub.assignment, str(sub.notebook)
+    def judge_here(self, todo: list[Submission], bar: GradingProgress) -> list[Graded]:
+        """The same task in this process (its warm sandbox pool included)."""
+        futures: dict[Any, Submission] = {}
+        for sub in todo:
+            future: Future[tuple[str, str | None]] = Future()
+            future.set_result(judge_submission(*self.task(sub)))
+            futures[future] = sub
+        return self.collect(futures, list(futures), bar)
 
-    def collect(self, futures: dict[Any, Submission], done: Iterable[Any], bar: GradingProgress) -> list[Graded]:
+    def task(self, sub: Submission) -> tuple[str, str, str, str, dict[str, str]]:
+        """Arguments of `work.judge_submission`: plain strings, so any worker can take them, and
+        the files as this machine sees them, which the worker checks against its own."""
+        assert sub.notebook is not None
+        return (str(self.course.root), sub.student, sub.assignment, str(sub.notebook),
+                course_view(self.course, sub.assignment, sub.notebook))
+
+    def collect(self, futures: dict[Any, Submission], done: Iterable[Any], bar: GradingProgress,
+                release: Callable[[Any], None] = lambda future: None) -> list[Graded]:
         """Cache each result and write its graded notebook the moment it comes back (`futures` and
-        `done` are Dask's or concurrent.futures', which answer `result()` alike)."""
+        `done` are Dask's or concurrent.futures', which answer `result()` alike), then `release`
+        the future and forget it."""
         cache = ResultCache(self.course)
         graded: list[Graded] = []
         for future in done:
-            sub = futures[future]
+            sub = futures.pop(future)
             try:
                 result_json, graded_notebook = future.result()
                 result = SubmissionResult.from_json(result_json)
@@ -137,9 +164,16 @@ class ClassGrading:
                 cache.store(result)
             if graded_notebook is not None:
                 save_autograded(self.course, result, graded_notebook)  # after the cache entry
+            release(future)
             graded.append(Graded(sub, result))
             bar.advance(failed=bool(result.problems))
         return graded
+
+
+def task_key(sub: Submission, view: dict[str, str]) -> str:
+    """The Dask key of a submission's task: readable on the dashboard, unique per content."""
+    digest = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:12]
+    return f"grade-{sub.assignment}-{sub.student}-{digest}"
 
 
 def check_quizzes(course: Course, assignments: list[str]) -> None:

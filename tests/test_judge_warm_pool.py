@@ -1,0 +1,101 @@
+"""Two notebook runs forked one after the other from the same warm sandbox (zygote) share
+nothing: not files in /tmp or the work directory, the environment, module state, processes or
+signal handlers, and the earlier one can neither signal nor read or write the zygote."""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+
+import pytest
+from judge_fixtures.sandboxed import run
+
+from grucourse.judge import sandbox as sandbox_module
+from grucourse.judge.zygote import IDLE_SECONDS, ZYGOTES
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not sandbox_module.isolation_available(), reason="the sandbox cannot be built here")]
+
+PLANT = r'''
+import ctypes, json, os, signal, subprocess, sys
+import numpy
+TOKEN = {token!r}
+report = {{}}
+for directory in ("/tmp", "/work"):
+    with open(os.path.join(directory, TOKEN + ".txt"), "w") as handle:
+        handle.write(TOKEN)
+os.environ["PLANTED"] = TOKEN
+numpy.planted = TOKEN
+json.planted = TOKEN
+sys.modules["planted_" + TOKEN] = json
+signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+os.umask(0o000)
+subprocess.Popen(["/bin/sh", "-c", "sleep 600", TOKEN], start_new_session=True)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        cmdline = open(f"/proc/{{pid}}/cmdline", "rb").read()
+    except OSError:
+        continue
+    status = open(f"/proc/{{pid}}/status").read()
+    nspid = next(line for line in status.splitlines() if line.startswith("NSpid:")).split()[1:]
+    if len(nspid) != 1:  # in this run's own pid namespace (its init, itself, its children)
+        continue
+    try:
+        open(f"/proc/{{pid}}/mem", "r+b")
+        report[f"mem {{pid}}"] = "opened"
+    except OSError as exc:
+        report[f"mem {{pid}}"] = type(exc).__name__
+    try:
+        open(f"/proc/{{pid}}/environ", "rb").read()
+        report[f"environ {{pid}}"] = "read"
+    except OSError as exc:
+        report[f"environ {{pid}}"] = type(exc).__name__
+    fd = os.open(f"/proc/{{pid}}", os.O_RDONLY | os.O_DIRECTORY)
+    value = libc.syscall(ctypes.c_long(424), fd, signal.SIGKILL, None, 0)  # pidfd_send_signal
+    report[f"signal {{pid}}"] = "sent" if value == 0 else os.strerror(ctypes.get_errno())
+print(json.dumps(report))
+'''
+
+LOOK = r'''
+import json, os, signal, sys
+import numpy
+TOKEN = {token!r}
+found = []
+for root, dirs, names in os.walk("/"):
+    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ("/proc", "/sys", "/usr", "/dev")]
+    found += [os.path.join(root, name) for name in names if TOKEN in name]
+if TOKEN in json.dumps(dict(os.environ)):
+    found.append("environment")
+if hasattr(numpy, "planted") or hasattr(json, "planted") or any(TOKEN in name for name in sys.modules):
+    found.append("module state")
+if signal.getsignal(signal.SIGUSR1) is signal.SIG_IGN:
+    found.append("signal disposition")
+if os.umask(0o022) != 0o022:
+    found.append("umask")
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if TOKEN.encode() in open(f"/proc/{{pid}}/cmdline", "rb").read():
+            found.append(f"process {{pid}}")
+    except OSError:
+        pass
+print(json.dumps(found))
+'''
+
+
+def test_consecutive_runs_through_one_warm_sandbox_share_nothing() -> None:
+    token = f"tok{secrets.token_hex(8)}"
+    first, _ = run(PLANT.format(token=token), LOOK.format(token=token))
+    warm = ZYGOTES.pids()
+    assert warm, "the run did not go through a warm sandbox"
+    assert first[0].error is None, first[0].error
+    report = json.loads(first[0].stdout)
+    assert report and set(report.values()) <= {"PermissionError", "Invalid argument", "Operation not permitted"}, report
+    assert len(json.loads(first[1].stdout)) >= 5  # the probe finds what its own run planted
+    [later], _ = run(LOOK.format(token=token))
+    assert later.error is None, later.error
+    assert json.loads(later.stdout) == []
+    assert ZYGOTES.pids() == warm  # both runs were children of the same zygote, which survived
+    time.sleep(4 * IDLE_SECONDS)
+    assert ZYGOTES.pids() == []  # an idle zygote does not outlive the grading it served
