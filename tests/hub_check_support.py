@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def ensure_account(name: str) -> None:
-    """A Linux account `name` (what the hub's PAM authenticator and spawner use)."""
-    if subprocess.run(["id", "-u", name], capture_output=True).returncode:
-        subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
+def ensure_account(name: str) -> bool:
+    """A Linux account `name` (what the hub's PAM authenticator and spawner use); True if made now."""
+    if not subprocess.run(["id", "-u", name], capture_output=True).returncode:
+        return False
+    subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
+    return True
 
 
 @dataclass
@@ -61,6 +63,7 @@ class CheckHub:
     admin_token: str
     folder: Path
     process: subprocess.Popen[bytes]
+    created: list[str] = field(default_factory=list)
 
     @property
     def service_url(self) -> str:
@@ -72,7 +75,8 @@ class CheckHub:
 
     def user_token(self, name: str) -> str:
         """A hub user (Linux account `name`) and a fresh API token of theirs."""
-        ensure_account(name)
+        if ensure_account(name):
+            self.created.append(name)
         if self.api(f"users/{name}").status == 404:
             assert self.api(f"users/{name}", {}, "POST").status == 201
         reply = self.api(f"users/{name}/tokens", {"note": "check tests", "expires_in": 3600}, "POST")
@@ -148,6 +152,8 @@ def running_check_hub(course: Path, folder: Path, log_name: str = "hub_check.log
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
                 process.wait()
+            for name in hub.created:
+                subprocess.run(["userdel", "--remove", name], stderr=subprocess.DEVNULL)
 
 
 def wait_for_service(hub: CheckHub, timeout: float = 120) -> None:

@@ -29,7 +29,7 @@ from jupyterhub.utils import url_path_join  # type: ignore[import-untyped]
 from tornado import web
 from tornado.httpserver import HTTPServer
 
-from grucourse.course import ASSIGNMENTS, Course
+from grucourse.course import Course
 from grucourse.hub.check_limits import next_allowed
 from grucourse.hub.check_log import CheckLog, checks_dir
 from grucourse.hub.check_queue import FairQueue, TryAgain
@@ -69,6 +69,10 @@ class ServiceHandler(HubOAuthenticated, web.RequestHandler):
             raise web.HTTPError(403)
         return str(model["name"])
 
+    def known(self, assignment: str) -> bool:
+        """An assignment of this course (its source notebook exists)."""
+        return self.state.course.source_notebook(assignment).is_file()
+
     def answer(self, status: int, body: dict[str, Any]) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -85,7 +89,7 @@ class SessionHandler(ServiceHandler):
     def get(self) -> None:
         user = self.user_name()
         settings = self.state.settings.current()
-        open_ = sorted(a for a in ASSIGNMENTS if settings.policy(a).allowed)
+        open_ = sorted(a for a in settings.assignments if settings.policy(a).allowed and self.known(a))
         self.answer(200, {"user": user, "xsrf": self.xsrf_token.decode(), "assignments": open_})
 
 
@@ -108,7 +112,7 @@ class CheckHandler(ServiceHandler):
         user = self.user_name()
         state = self.state
         policy = state.settings.current().policy(assignment)
-        if assignment not in ASSIGNMENTS:
+        if not self.known(assignment):
             return self.answer(404, {"status": "unknown_assignment", "message": f"no assignment {assignment!r} in this course"})
         if not policy.allowed:
             return self.answer(403, {"status": "not_allowed", "message": f"checks are not open for {assignment}"})

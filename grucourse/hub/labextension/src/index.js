@@ -7,7 +7,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 const SERVICE = 'grucourse-check';
-const RESTARTING = 'The check service is restarting or cannot be reached; please try again in a minute.';
+const RESTARTING = 'The check service is restarting or cannot be reached (if this lasts, reload the page: your hub log-in may have expired); please try again in a minute.';
 
 /** The service's URL on this hub (same origin: the proxy routes /services/<name>/). */
 function serviceUrl() {
@@ -27,15 +27,32 @@ function el(tag, className, text) {
   return node;
 }
 
-/** The session: who the hub says we are and the xsrf token; the first call goes through the
- * hub's OAuth handshake (redirects followed on the same origin). */
-async function session() {
-  const response = await fetch(serviceUrl() + 'api/session', { credentials: 'same-origin' });
-  const type = response.headers.get('Content-Type') || '';
-  if (!response.ok || !type.startsWith('application/json')) {
-    throw new Error(response.status === 403 ? 'The hub did not let you use checks.' : RESTARTING);
-  }
-  return response.json();
+/** The session: who the hub says we are and the xsrf token for POSTs. It is loaded as a page
+ * (a hidden frame, same origin) because the hub's OAuth hand-shake and its xsrf cookie are only
+ * done for page loads, not for fetch(); the frame's text is the service's JSON answer. */
+function session() {
+  return new Promise((resolve, reject) => {
+    const frame = document.createElement('iframe');
+    frame.style.display = 'none';
+    frame.src = serviceUrl() + 'api/session';
+    const fail = () => {
+      frame.remove();
+      reject(new Error(RESTARTING));
+    };
+    const timer = setTimeout(fail, 60000);
+    frame.addEventListener('load', () => {
+      clearTimeout(timer);
+      let info;
+      try {
+        info = JSON.parse(frame.contentDocument.body.textContent);
+      } catch (error) {
+        return fail();
+      }
+      frame.remove();
+      resolve(info);
+    });
+    document.body.appendChild(frame);
+  });
 }
 
 /** {status, body}: the service's JSON answer, or a "try again" when there is none. */
@@ -53,7 +70,7 @@ async function postCheck(assignment, notebook) {
       body: JSON.stringify(notebook)
     });
   } catch (error) {
-    return { status: 0, body: { status: 'try_again', message: error.message === RESTARTING ? RESTARTING : `${error.message || RESTARTING}` } };
+    return { status: 0, body: { status: 'try_again', message: RESTARTING } };
   }
   const type = response.headers.get('Content-Type') || '';
   if (!type.startsWith('application/json')) {
@@ -107,17 +124,18 @@ function checkButton(panel, context) {
     const assignment = context.path.split('/').pop().replace(/\.ipynb$/, '');
     node.disabled = true;
     node.textContent = 'Checking…';
+    let answer;
     try {
-      const answer = await postCheck(assignment, context.model.toJSON());
-      await showDialog({
-        title: `Check of ${assignment}`,
-        body: resultWidget(answer),
-        buttons: [Dialog.okButton({ label: 'Close' })]
-      });
+      answer = await postCheck(assignment, context.model.toJSON());
     } finally {
       node.disabled = false;
       node.textContent = 'Check';
     }
+    await showDialog({
+      title: `Check of ${assignment}`,
+      body: resultWidget(answer),
+      buttons: [Dialog.okButton({ label: 'Close' })]
+    });
   });
   return widget;
 }
