@@ -302,6 +302,15 @@ def test_highlighted_regions_stay_inside_cells(outcome):
     assert checked > 20
 
 
+def test_stretches_end_with_their_cell():
+    """Two cells both copied are two stretches, as the page shows them, not one."""
+    cells = [INDEPENDENT[BASE].split("\n\n\n")[1], INDEPENDENT[BASE].split("\n\n\n")[2]]
+    docs = [document(label, Path(label), cells, Settings(), NO_BOILERPLATE) for label in "ab"]
+    overlap = overlaps(docs, 25, EVERYTHING_COUNTS)
+    assert overlap.similarity[0, 1] == 1.0
+    assert overlap.stretches[0, 1] == 2 and overlap.longest_run[0, 1] < docs[0].length
+
+
 def test_pairs_csv_is_ranked_and_complete(outcome):
     with (outcome.out_dir / "pairs.csv").open() as handle:
         table = list(csv.DictReader(handle))

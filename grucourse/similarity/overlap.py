@@ -84,7 +84,7 @@ def _row(doc: Document, columns: np.ndarray, members: np.ndarray, frequency: np.
     # character x is covered when a k-gram starts at one of x-k+1 .. x
     covered = np.concatenate([running[:, 1:k] > 0, (running[:, k:] - running[:, :-k]) > 0], axis=1)
     counts = covered.sum(axis=1)
-    longest, stretches = _runs(covered[:n])
+    longest, stretches = _runs(np.insert(covered[:n], doc.bounds[1:], False, axis=1))  # runs end with their cell
     mine = np.unique(columns[known])
     shared = members[:, mine]
     together = shared.sum(axis=1)
