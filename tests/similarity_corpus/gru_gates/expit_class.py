@@ -1,5 +1,9 @@
 import numpy as np
-from scipy.special import expit
+
+
+def expit(a):
+    """Logistic function; exp never overflows on the clipped argument."""
+    return np.reciprocal(1.0 + np.exp(-np.clip(a, -500.0, 500.0)))
 
 
 class _Cell:
