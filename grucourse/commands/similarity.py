@@ -13,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "similarity",
         help="list pairs of submissions whose own code overlaps (evidence to review, not a verdict)",
         description="Compares the student-written code of every submission with every other and with "
-        "archives; writes reports/similarity/<assignment>/ (pairs.csv, index.html, a page per listed pair).",
+        "archives; writes reports/similarity/<assignment>/ (pairs.csv, index.html, a side-by-side page per listed pair "
+        "and for the closest others).",
     )
     parser.add_argument("assignment")
     defaults = Options()
@@ -24,10 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="... and they share at least this many normalised characters of it "
                         f"(default {defaults.min_shared})")
     parser.add_argument("--common-share", type=float, default=defaults.common_share,
-                        help="code in more than this share of the documents counts for no pair "
-                        f"(default {defaults.common_share}; MOSS's -m)")
+                        help="code that more than max(--common-min, this share of the documents) documents "
+                        f"have counts for no pair (default {defaults.common_share}; like MOSS's -m)")
     parser.add_argument("--common-min", type=int, default=defaults.common_min,
-                        help=f"... and in more than this many documents (default {defaults.common_min})")
+                        help=f"see --common-share (default {defaults.common_min})")
     parser.add_argument("--archive", type=Path, action="append", default=[], metavar="DIR",
                         help="notebooks or .py files of earlier years or known public solutions (repeatable)")
     parser.add_argument("--keep-solution", action="store_true",
