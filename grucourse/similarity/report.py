@@ -114,11 +114,11 @@ class Row:
     max: float
     mean: float
     longest_run: int
-    stretches: int
-    shared: int
-    others: float
     flagged: bool
     page: str
+    stretches: int = 0
+    shared: int = 0
+    others: float = 0.0
 
 
 def summary(row: Row) -> str:
@@ -140,8 +140,8 @@ def rows(pairs: list[Pair], options: Options, max_pages: int = MAX_PAGES) -> lis
         others += not flagged
         page = f"pair-{rank:04d}.html" if has_page else ""
         out.append(Row(rank, pair.a.label, pair.b.label, round(pair.similarity_a, 4), round(pair.similarity_b, 4),
-                       round(pair.max, 4), round(pair.mean, 4), pair.longest_run, pair.stretches, pair.shared,
-                       round(pair.others, 4), flagged, page))
+                       round(pair.max, 4), round(pair.mean, 4), pair.longest_run, flagged, page,
+                       pair.stretches, pair.shared, round(pair.others, 4)))
     return out
 
 
