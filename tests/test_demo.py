@@ -70,4 +70,5 @@ def test_feedback_and_report_commands_run_on_the_graded_course(demo, capsys):
 def test_demo_refuses_to_overwrite_the_repository(capsys):
     from grucourse.pipeline.course_copy import repository_root
 
-    assert main(["--course", str(repository_root()), "demo"]) == 2
+    assert main(["--course", str(repository_root()), "demo"]) == 1
+    assert "the demo needs its own directory" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -9,6 +10,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "demo", help="create a demo course (use --course DIR): release, simulated class, grading, feedback, report")
     parser.add_argument("--students", type=int, default=12, help="size of the simulated class (default: 12)")
     parser.add_argument("--workers", type=int, metavar="N", help="local Dask worker processes (default: one per core)")
+    parser.add_argument("--from", dest="origin", metavar="COURSE", type=Path,
+                        help="course whose files the demo copies (default: the course in this repository)")
     parser.set_defaults(func=run)
 
 
@@ -16,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grucourse.course import Course
+    from grucourse.errors import CourseError
     from grucourse.pipeline.course_copy import copy_course, repository_root
     from grucourse.pipeline.demo import demo_class, write_submissions
     from grucourse.pipeline.feedback import generate_feedback
@@ -29,11 +33,11 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console()
     course = Course.at(args.course)
-    if course.root == repository_root():
-        console.print("the demo needs its own directory: grucourse --course demo_course demo")
-        return 2
-    console.rule(f"course files -> {course.root}")
-    copy_course(course.root)
+    origin = (args.origin or repository_root()).resolve()
+    if course.root == origin:
+        raise CourseError("the demo needs its own directory: grucourse --course demo_course demo")
+    console.rule(f"course files of {origin} -> {course.root}")
+    copy_course(course.root, origin)
     console.rule("release (nbgrader generate_assignment)")
     build(course, db_url=course.db_url, report=console.print)
     console.rule(f"{args.students} simulated students")
