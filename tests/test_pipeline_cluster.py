@@ -3,8 +3,10 @@ layout; a worker whose copy of the course differs refuses to grade and is named;
 worker costs only what it had not handed over; tasks are named by assignment and student."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -41,8 +43,13 @@ def test_scheduler_address_gives_the_same_scores_as_the_local_default(tmp_path):
     assert gradebook_scores(remote, "gru_gates") == gradebook_scores(local, "gru_gates")
     assert len(gradebook_scores(local, "gru_gates")) == 5
     one = code_class(tmp_path / "one")
-    assert main(["--course", str(one.root), "grade", "gru_gates", "--workers", "1"]) == 0
+    scratch = tmp_path / "scratch"  # the run's temporary directory: what its workers leave there
+    scratch.mkdir()
+    command = [sys.executable, "-m", "grucourse.cli", "--course", str(one.root), "grade", "gru_gates", "--workers", "1"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=900, env={**os.environ, "TMPDIR": str(scratch)})
+    assert out.returncode == 0, out.stdout + out.stderr
     assert gradebook_scores(one, "gru_gates") == gradebook_scores(local, "gru_gates")
+    assert not list(scratch.glob("grucourse-judge-*"))  # each worker removed its judge folder when it exited
 
 
 def test_a_worker_with_a_stale_copy_of_the_course_refuses_to_grade_and_is_named(tmp_path):

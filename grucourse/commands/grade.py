@@ -24,9 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from grucourse.course import Course
+    from grucourse.pipeline.local import start_worker_server
+
+    course = Course.at(args.course)
+    if not args.scheduler and len(list(course.submitted.glob("*/*/*.ipynb"))) > 1:
+        start_worker_server()  # imports the grading task on another core while this process does
     from rich.console import Console
 
-    from grucourse.course import Course
     from grucourse.pipeline.submissions import (
         find_submissions,
         refused_folders,
@@ -35,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.pipeline.summary import print_summary
     from grucourse.terminal import rich_text
 
-    course = Course.at(args.course)
     console = Console()
     refused = refused_folders(course)
     for message in refused:

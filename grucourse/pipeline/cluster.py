@@ -11,6 +11,8 @@ import dask
 from distributed import Client, LocalCluster
 from distributed.utils import get_mp_context
 
+from grucourse.pipeline.local import PRELOAD
+
 WORKER_SETUP = "grucourse.pipeline.worker_setup"
 
 
@@ -27,7 +29,7 @@ def preload_the_judge() -> None:
     and hang. Dask sets the server's preload list once per process; this replaces it with ours.
     """
     get_mp_context()
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "grucourse.pipeline.work"])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
 
 
 @contextmanager
