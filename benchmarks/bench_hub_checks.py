@@ -137,7 +137,8 @@ def main() -> None:
         with open(course.root / "nbgrader_config.py", "a") as config:
             config.write(settings(args.workers))
         bodies = notebooks(course, args.checks)
-        print(f"{args.checks} checks of {ASSIGNMENT} from {args.students} accounts, {os.cpu_count()} cores")
+        print(f"{args.checks} checks of {ASSIGNMENT} from {args.students} accounts, {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
         with running_check_hub(course.root, Path(tmp) / "hub") as hub:
             tokens = [hub.user_token(f"gcsb{i:03d}") for i in range(args.students)]
             print(f"hub up, {len(tokens)} accounts with tokens, {len(hub.worker_pids())} judge workers")
