@@ -77,7 +77,7 @@ def make_class(course: Course, students: int, canary: Path, rng: np.random.Gener
         else:
             nbformat.write(nb, path)
         kinds[student] = kind
-    assert len(quiz.questions) == 4
+    assert len(quiz.slots) == 7
     return kinds
 
 

@@ -91,6 +91,7 @@ def edit(text: str, old: str, new: str) -> str:
 
 MISTAKES = [
     ("unknown field", edit(GOOD, "  points: 1\n", "  points: 1\n  weight: hard\n"), 10, "first_q", "unknown field"),
+    ("unknown type", edit(GOOD, "  type: single\n", "  type: essay\n"), 2, "first_q", "'essay' is not one of"),
     ("unknown difficulty", edit(GOOD, "  points: 1\n", "  points: 1\n  difficulty: tough\n"), 10, "first_q", "difficulty"),
     ("precision not stated", edit(GOOD, " Give the exact integer.", ""), 14, "second_q", "must state the precision"),
     ("missing field", edit(GOOD, "  explanation: Because.\n", ""), 1, "first_q", "missing field: 'explanation'"),
@@ -168,3 +169,20 @@ def test_cli_validate_prints_errors_and_fails(tmp_path: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "grucourse.cli", "--course", str(REPO.root), "quiz", "validate"],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_one_module_per_question_type_behind_one_interface() -> None:
+    """The registry is the schema's list of types; each type brings its own schema fragment,
+    answer instruction and export names (an unknown type is refused above, never defaulted)."""
+    from grucourse.quiz.schema import QUESTION_SCHEMA
+    from grucourse.quiz.types import QUESTION_TYPES
+    from grucourse.quiz.types.base import QuestionType
+
+    assert QUESTION_SCHEMA["properties"]["type"]["enum"] == list(QUESTION_TYPES) == [
+        "single", "multiple", "true_false", "numeric"]
+    fragments = [rule.get("then") for rule in QUESTION_SCHEMA["allOf"]]
+    for name, kind in QUESTION_TYPES.items():
+        assert isinstance(kind, QuestionType) and kind.name == name
+        assert kind.__module__ == f"grucourse.quiz.types.{name}"
+        assert kind.schema in fragments and "{var}" in kind.how_to_answer
+        assert kind.moodle_type and kind.jupyterquiz_type

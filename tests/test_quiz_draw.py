@@ -109,6 +109,16 @@ def test_an_unpersonalised_copy_is_graded_against_the_submitters_draw(quiz_cours
     assert any("never personalised" in p for p in result.problems)
 
 
+@pytest.mark.parametrize("recorded", ["<img src=x onerror=alert(1)>", "\x1b[2J\x1b[31mana", "a" * 5000, 7, None])
+def test_a_forged_drawn_for_is_never_echoed_and_changes_nothing(quiz_course: Course, recorded: object) -> None:
+    nb = filled(quiz_course, "quiz_introduction", key_answers(quiz_course, "quiz_introduction", "ana"), "ana")
+    nb.metadata["grucourse"]["drawn_for"] = recorded
+    result = grade_quiz_notebook(quiz_course, "ana", "quiz_introduction", nb)
+    assert result.score == result.max_score  # grading uses the submitter's draw, whatever is recorded
+    assert len(result.problems) == 1 and "graded against the questions drawn for 'ana'" in result.problems[0]
+    assert "<img" not in result.problems[0] and "\x1b" not in result.problems[0] and len(result.problems[0]) < 200
+
+
 def test_simulated_class_answers_its_own_draws(quiz_course: Course) -> None:
     from grucourse.quiz.simulate import make_quiz_submission
 

@@ -24,8 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     personal.set_defaults(func=personalise_quiz)
     actions.add_parser("build", help="write source/quiz_*/quiz_*.ipynb from the bank").set_defaults(func=build)
     export = actions.add_parser("export", help="write the bank (with the key, for self-check) in another format")
-    export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift"), required=True)
+    export.add_argument("--format", choices=("jupyterquiz", "moodle", "gift", "qti"), required=True,
+                        help="qti: a QTI 1.2 zip for Canvas (needs --output)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--self-check", action="store_true",
+                        help="leave out every question a graded quiz can ask (for publishing, e.g. in the textbook)")
     export.set_defaults(func=export_bank)
     grade = actions.add_parser("grade", help="grade every submitted/<student>/<quiz> into the gradebook, "
                                "as `grucourse grade <quiz>` does (local processes, resumable, one commit)")
@@ -86,13 +89,17 @@ def build(args: argparse.Namespace) -> int:
 
 
 def export_bank(args: argparse.Namespace) -> int:
-    from grucourse.quiz.export import export_text
+    from grucourse.quiz.export import BINARY, export_bytes
 
-    text = export_text(Course.at(args.course), args.format)
+    if args.format in BINARY and not args.output:
+        raise CourseError(f"--format {args.format} writes a zip package: give --output FILE.zip")
+    data, left_out = export_bytes(Course.at(args.course), args.format, args.self_check)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_bytes(data)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
+    if left_out:
+        print(f"{len(left_out)} questions of graded quizzes left out: {', '.join(left_out)}", file=sys.stderr)
     return 0
 
 

@@ -63,7 +63,7 @@ def read_answer_cell(source: str, names: list[str], max_chars: int = 1000) -> tu
     if tree is None:
         lines, pieces = source.split("\n"), []
         starts = [0] + [i for i, line in enumerate(lines) if i and re.match(r"[A-Za-z_]\w*\s*(:|=(?!=))", line)]
-        for begin, end in zip(starts, starts[1:] + [len(lines)]):
+        for begin, end in zip(starts, starts[1:] + [len(lines)], strict=True):
             piece = "\n".join(lines[begin:end])
             part, part_text, part_problem = parse(piece)
             pieces.append((part, part_text))
@@ -82,6 +82,7 @@ def normalise_answer(given: Any, kind: str, keys: list[str]) -> tuple[Any, str]:
     """(the answer as the key is written, ""), or (None, what is wrong with its form) for a
     question of type `kind` whose choice keys are `keys`: "B " is "b", ["c", "a"] is {"a", "c"},
     "true" is True, "1_200" is 1200.0."""
+    import contextlib
     import math
     import re
 
@@ -119,10 +120,8 @@ def normalise_answer(given: Any, kind: str, keys: list[str]) -> tuple[Any, str]:
         except OverflowError:
             number = math.inf
     elif isinstance(given, str):
-        try:
+        with contextlib.suppress(ValueError):
             number = float(given.strip().replace("_", ""))
-        except ValueError:
-            pass
     if number is None:
         return None, f"give a number, like 0.25 or 1200, not {given!r}"
     return number, ""

@@ -9,7 +9,6 @@ answering their own draw, against the mean score of guessing uniformly at random
 """
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from grucourse.quiz.definitions import Quiz
 from grucourse.quiz.draw import Drawn, draw_for
 from grucourse.quiz.grade import shown_answer
 from grucourse.quiz.model import Question
+from grucourse.quiz.types import question_type
 
 LONGEST_MARGIN = 0.10
 """The share of keys that are the longest choice may exceed its chance value by at most this."""
@@ -103,45 +103,20 @@ Strategy = Callable[[Question, Drawn], object]
 
 
 def _longest(question: Question, drawn: Drawn) -> object:
-    if question.type == "true_false":
-        return True
-    if question.type == "numeric":
-        return None
+    """The longest shown choice (the first of equals); True for a statement."""
     texts = [" ".join(question.choices[k].split()) for k in drawn.order]
-    key = chr(ord("a") + max(range(len(texts)), key=lambda i: len(texts[i])))
-    return key if question.type == "single" else [key]
+    key = chr(ord("a") + max(range(len(texts)), key=lambda i: len(texts[i]))) if texts else "a"
+    return question_type(question.type).blind_answer(drawn, key, True)
 
 
-def _always(value: object) -> Strategy:
+def _always(key: str, truth: bool) -> Strategy:
     def strategy(question: Question, drawn: Drawn) -> object:
-        if question.type == "true_false":
-            return value if isinstance(value, bool) else True
-        if question.type == "numeric":
-            return None
-        key = value if isinstance(value, str) else "a"
-        return key if question.type == "single" else [key]
+        return question_type(question.type).blind_answer(drawn, key, truth)
     return strategy
 
 
-STRATEGIES: dict[str, Strategy] = {"always the longest choice": _longest, "always a": _always("a"),
-                                   "always True": _always(True), "always False": _always(False)}
-
-
-def guess_chance(question: Question, drawn: Drawn) -> float:
-    """Expected share of the points of a uniformly random answer: one choice, True or False; for
-    a multiple-answer question the better of one random choice and one random non-empty set of
-    choices (with partial credit a single pick beats a random set); a number cannot be guessed."""
-    if question.type == "single":
-        return 1 / len(question.choices)
-    if question.type == "true_false":
-        return 0.5
-    if question.type == "numeric":
-        return 0.0
-    keys = [chr(ord("a") + i) for i in range(len(drawn.order))]
-    subsets = [list(c) for r in range(1, len(keys) + 1) for c in itertools.combinations(keys, r)]
-    expected = shown_answer(question, drawn)
-    credit = [check_answer(question, s, expected)[0] for s in subsets]
-    return max(sum(credit) / len(credit), sum(credit[:len(keys)]) / len(keys))
+STRATEGIES: dict[str, Strategy] = {"always the longest choice": _longest, "always a": _always("a", True),
+                                   "always True": _always("a", True), "always False": _always("a", False)}
 
 
 def quiz_cues(quiz: Quiz, students: int = STUDENTS) -> QuizCues:
@@ -152,7 +127,7 @@ def quiz_cues(quiz: Quiz, students: int = STUDENTS) -> QuizCues:
         for drawn in draw_for(quiz, f"student{n:04d}"):
             question = by_id[drawn.question]
             expected = shown_answer(question, drawn)
-            chance += question.points * guess_chance(question, drawn)
+            chance += question.points * question_type(question.type).guess_chance(question, drawn)
             for name, strategy in STRATEGIES.items():
                 totals[name] += question.points * check_answer(question, strategy(question, drawn), expected)[0]
     return QuizCues(quiz.name, quiz.points, chance / students,

@@ -1,17 +1,29 @@
-"""`grucourse quiz export`: the whole bank, key included on purpose, in a self-check format."""
+"""`grucourse quiz export`: the bank, key included on purpose, for an LMS or for self-check.
+
+For an LMS (Moodle XML, GIFT, Canvas QTI) every question goes out. A self-check export (for the
+textbook: `--self-check`) leaves out every question a graded quiz can ask (any candidate of any
+slot of `quizzes/*.yaml`), so publishing it never reveals a graded key.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from grucourse.course import Course
-from grucourse.quiz.bank import load_bank
+from grucourse.quiz.bank import load_quizzes, validate_all
+from grucourse.quiz.errors import InvalidBank
 from grucourse.quiz.model import Question
 
-FORMATS = ("jupyterquiz", "moodle", "gift")
+FORMATS = ("jupyterquiz", "moodle", "gift", "qti")
+BINARY = ("qti",)
+"""Formats written as a file only (a zip package), never to standard output."""
 
 
-def renderer(fmt: str) -> Callable[[list[Question]], str]:
-    """The function turning questions into text for `fmt` (one module per format)."""
+def renderer(fmt: str) -> Callable[[list[Question]], bytes]:
+    """The function turning questions into the file's bytes for `fmt` (one module per format)."""
+    if fmt == "qti":
+        from grucourse.quiz.export_qti import package
+
+        return package
     if fmt == "jupyterquiz":
         from grucourse.quiz.export_jupyterquiz import render
     elif fmt == "moodle":
@@ -20,42 +32,26 @@ def renderer(fmt: str) -> Callable[[list[Question]], str]:
         from grucourse.quiz.export_gift import render
     else:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return render
+    return lambda questions: render(questions).encode("utf-8")
+
+
+def exported_questions(course: Course, self_check: bool = False) -> tuple[list[Question], list[str]]:
+    """(the questions to export, the ids left out because a graded quiz can ask them)."""
+    questions, _, errors = validate_all(course)
+    if errors:
+        raise InvalidBank(errors)
+    if not self_check:
+        return questions, []
+    graded = {q.id for quiz in load_quizzes(course).values() for q in quiz.questions}
+    return [q for q in questions if q.id not in graded], [q.id for q in questions if q.id in graded]
+
+
+def export_bytes(course: Course, fmt: str, self_check: bool = False) -> tuple[bytes, list[str]]:
+    """The validated bank in `fmt` (numeric variants with their first values) and what was left out."""
+    questions, left_out = exported_questions(course, self_check)
+    return renderer(fmt)(questions), left_out
 
 
 def export_text(course: Course, fmt: str) -> str:
-    """The validated bank in `fmt`; numeric variants are shown with their first values."""
-    return renderer(fmt)(load_bank(course))
-
-
-def numeric_range(question: Question) -> tuple[float, float]:
-    """Accepted interval of a numeric question (its example variant)."""
-    tolerance = question.tolerance or 0.0
-    return question.answer - tolerance, question.answer + tolerance
-
-
-def percent_text(percent: float) -> str:
-    """A grade percentage as Moodle writes it: five decimals at most (33.33333, 50, 100)."""
-    return f"{percent:.5f}".rstrip("0").rstrip(".")
-
-
-def is_correct_choice(question: Question, key: str) -> bool:
-    answer = question.answer
-    return key in answer if isinstance(answer, list) else key == answer
-
-
-def choice_percent(question: Question, key: str) -> float:
-    """The grade in % a choice carries, as Moodle XML fractions and GIFT weights give it.
-
-    Single: 100 or 0. Multiple: 100/n for each of the n right choices; a wrong one -100/n with
-    `scoring: partial`, so Moodle's sum (a negative total counts as zero) is right minus wrong
-    picks over n, as graded here. Moodle's core multiple-answer question cannot say
-    all-or-nothing: there a wrong one weighs -100, so any wrong pick scores zero, but missing
-    right picks still earn their shares (https://docs.moodle.org/en/Multiple_Choice_question_type).
-    """
-    if question.type == "single":
-        return 100.0 if is_correct_choice(question, key) else 0.0
-    share = 100 / len(question.answer)
-    if is_correct_choice(question, key):
-        return share
-    return -share if question.scoring == "partial" else -100.0
+    """A text format's export of the whole bank."""
+    return export_bytes(course, fmt)[0].decode("utf-8")

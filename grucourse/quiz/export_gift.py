@@ -1,17 +1,11 @@
 """The bank in Moodle's GIFT text format (https://docs.moodle.org/en/GIFT_format)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from grucourse.quiz.export import choice_percent, is_correct_choice, percent_text
 from grucourse.quiz.model import Question
-
-_SPECIAL = re.compile(r"([~=#{}:\\])")
-
-
-def escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+from grucourse.quiz.types import question_type
+from grucourse.quiz.types.choices import gift_escape
 
 
 def render(questions: list[Question]) -> str:
@@ -25,17 +19,5 @@ def render(questions: list[Question]) -> str:
 
 
 def to_gift(question: Question) -> str:
-    head = f"::{question.id}::{escape(question.prompt_with())} {{"
-    feedback = f"####{escape(question.explanation)}"
-    if question.type == "true_false":
-        return f"{head}{'TRUE' if question.answer else 'FALSE'}{feedback}}}"
-    if question.type == "numeric":
-        return f"{head}#{question.answer:g}:{question.tolerance:g}{feedback}}}"
-    lines = []
-    for key, text in question.choices.items():
-        if question.type == "single":
-            mark = "=" if is_correct_choice(question, key) else "~"
-        else:
-            mark = f"~%{percent_text(choice_percent(question, key))}%"
-        lines.append(f"\t{mark}{escape(text)}")
-    return "\n".join([head, *lines, f"\t{feedback}", "}"])
+    head = f"::{question.id}::{gift_escape(question.prompt_with())} "
+    return head + question_type(question.type).gift(question, f"####{gift_escape(question.explanation)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
+from typing import cast
 
 _BINARY: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,
@@ -44,7 +45,7 @@ def _parse(formula: str) -> ast.Expression:
 
 def _eval(node: ast.AST, values: Mapping[str, float]) -> float:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
+        return cast(float, node.value)
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise FormulaError(f"formula uses {node.id!r}, which is not among the params values")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grucourse.course import Course
+from grucourse.ids import is_plain_id
 from grucourse.quiz.answers import Found, read_assignments
 from grucourse.quiz.bank import load_quiz
 from grucourse.quiz.checks import Verdict, check_answer
@@ -19,8 +20,8 @@ from grucourse.quiz.definitions import Quiz, quiz_files
 from grucourse.quiz.draw import Drawn, draw_digest, draw_for
 from grucourse.quiz.model import Question
 from grucourse.quiz.notebook import answer_variable
+from grucourse.quiz.types import question_type
 from grucourse.quiz.validate import bank_files
-from grucourse.quiz.variants import expected_answer
 from grucourse.results import CellResult, CheckResult, SubmissionResult
 
 
@@ -49,6 +50,9 @@ def draw_problems(notebook: Any, student: str, drawn: list[Drawn]) -> list[str]:
     if not isinstance(drawn_for, str):
         return [f"this notebook was never personalised (not fetched through the course): it is graded "
                 f"against the questions drawn for {student!r}"]
+    if not is_plain_id(drawn_for):  # student-written metadata: never echoed
+        return [f"this notebook's record of whom it was drawn for is not a student id: it is graded against "
+                f"the questions drawn for {student!r}"]
     if drawn_for != student:
         return [f"this notebook was drawn for {drawn_for!r} but submitted by {student!r}: it is graded "
                 f"against the questions, choice order and numbers drawn for {student!r}"]
@@ -69,11 +73,7 @@ def grade_slot(question: Question, drawn: Drawn, found: Found | None) -> Verdict
 
 def shown_answer(question: Question, drawn: Drawn) -> object:
     """The key as this student sees it: choice keys relabelled, the formula at their values."""
-    if question.type == "single":
-        return drawn.shown_key(str(question.answer))
-    if question.type == "multiple":
-        return sorted(drawn.shown_key(k) for k in question.answer)  # type: ignore[union-attr]
-    return expected_answer(question, drawn.values)
+    return question_type(question.type).shown_answer(question, drawn)
 
 
 def current_quiz(course: Course, assignment: str) -> Quiz:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-Answer = Union[str, list, bool, float, int]
+Answer = str | list | bool | float | int
 
 
 @dataclass(frozen=True)

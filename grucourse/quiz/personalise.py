@@ -24,13 +24,7 @@ from grucourse.quiz.notebook import (
     prompt_cell_id,
     questions_source,
 )
-
-_HOW_TO_ANSWER = {
-    "single": 'Set `{var}` to the key of one choice, as a string (like `"a"`).',
-    "multiple": 'Set `{var}` to a list of all the right keys (like `["a", "c"]`).',
-    "true_false": "Set `{var}` to `True` or `False`.",
-    "numeric": "Set `{var}` to a number (like `0.25` or `1200`).",
-}
+from grucourse.quiz.types import question_type
 
 
 def read_view(folder: Path) -> dict[str, Any]:
@@ -67,7 +61,7 @@ def prompt_markdown(number: int, drawn: Drawn, question: dict[str, Any]) -> str:
     if question["choices"]:
         parts.append("\n".join(f"- **{drawn.shown_key(key)})** {escape_markdown(question['choices'][key].strip())}"
                                for key in drawn.order))
-    how = _HOW_TO_ANSWER[question["type"]].format(var=answer_variable(drawn.slot))
+    how = question_type(question["type"]).how_to_answer.format(var=answer_variable(drawn.slot))
     if question["scoring"] == "partial":
         how += (" Partial credit: with n right keys, each right key you list earns 1/n of the points "
                 "and each wrong one takes 1/n away (never below zero).")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from grucourse.quiz.types import QUESTION_TYPES
+
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]{0,49}$"
 CHOICE_KEY = r"^[a-z]$"
-QUESTION_TYPES = ("single", "multiple", "true_false", "numeric")
 SCORING_RULES = ("all_or_nothing", "partial")
 DIFFICULTIES = ("easy", "medium", "hard")
 
@@ -39,7 +40,7 @@ QUESTION_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "id": {"type": "string", "pattern": IDENTIFIER},
-        "type": {"enum": list(QUESTION_TYPES)},
+        "type": {"enum": list(QUESTION_TYPES)},  # an unknown type is an error here, never a fallback
         "prompt": {"type": "string", "minLength": 1},
         "choices": {
             "type": "object",
@@ -63,29 +64,10 @@ QUESTION_SCHEMA: dict[str, Any] = {
         },
     },
     "allOf": [
-        {
-            "if": {"properties": {"type": {"const": "single"}}},
-            "then": {"required": ["choices"], "properties": {"answer": {"type": "string"}}},
-        },
-        {
-            "if": {"properties": {"type": {"const": "multiple"}}},
-            "then": {
-                "required": ["choices"],
-                "properties": {
-                    "answer": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"}}
-                },
-            },
-            "else": {"not": {"required": ["scoring"]}},
-        },
-        {
-            "if": {"properties": {"type": {"const": "true_false"}}},
-            "then": {"not": {"required": ["choices"]}, "properties": {"answer": {"type": "boolean"}}},
-        },
-        {
-            "if": {"properties": {"type": {"const": "numeric"}}},
-            "then": {"required": ["tolerance"], "properties": {"answer": {"type": "number"}}},
-            "else": {"not": {"anyOf": [{"required": ["tolerance"]}, {"required": ["params"]}]}},
-        },
+        *({"if": {"properties": {"type": {"const": name}}}, "then": kind.schema} for name, kind in QUESTION_TYPES.items()),
+        {"if": {"properties": {"type": {"const": "multiple"}}}, "else": {"not": {"required": ["scoring"]}}},
+        {"if": {"properties": {"type": {"const": "numeric"}}},
+         "else": {"not": {"anyOf": [{"required": ["tolerance"]}, {"required": ["params"]}]}}},
     ],
 }
 

@@ -7,10 +7,11 @@ import numpy as np
 
 from grucourse.course import Course
 from grucourse.quiz.draw import Drawn, draw_for, public_view
-from grucourse.quiz.grade import current_quiz, shown_answer
+from grucourse.quiz.grade import current_quiz
 from grucourse.quiz.model import Question
 from grucourse.quiz.notebook import answer_variable
 from grucourse.quiz.personalise import personalise
+from grucourse.quiz.types import question_type
 
 
 def make_quiz_submission(course: Course, assignment: str, student_id: str, rng: np.random.Generator,
@@ -33,19 +34,5 @@ def make_quiz_submission(course: Course, assignment: str, student_id: str, rng: 
 
 def answer_for(question: Question, drawn: Drawn, rng: np.random.Generator, right: bool) -> object:
     """The key this student sees, or a plausible wrong answer (another choice, a near-miss number)."""
-    key = shown_answer(question, drawn)
-    if right:
-        return key
-    shown = [chr(ord("a") + i) for i in range(len(drawn.order))]
-    if isinstance(key, list):  # multiple: flip one choice
-        wrong = set(key) ^ {shown[int(rng.integers(len(shown)))]}
-        return sorted(wrong or set(shown) - set(key))
-    if isinstance(key, str):  # single
-        others = [k for k in shown if k != key]
-        return others[int(rng.integers(len(others)))]
-    if isinstance(key, bool):
-        return not key
-    number = float(key)  # type: ignore[arg-type]  # numeric: the formula's value
-    guess = number * (0.75, 1.25, 4 / 3, 2.0)[int(rng.integers(4))]
-    margin = question.tolerance or 0.0
-    return guess if abs(guess - number) > 2 * margin else number + 10 * margin + 1
+    kind = question_type(question.type)
+    return kind.shown_answer(question, drawn) if right else kind.wrong_answer(question, drawn, rng)

@@ -5,8 +5,6 @@ question id, so `grucourse quiz validate` can list all of them at once.
 """
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,14 +13,13 @@ from jsonschema import Draft202012Validator
 
 from grucourse.course import Course
 from grucourse.quiz.errors import BankError
-from grucourse.quiz.formula import FormulaError, evaluate, formula_names
 from grucourse.quiz.located_yaml import LocatedDocument, duplicate_keys, load_located
 from grucourse.quiz.model import Question
 from grucourse.quiz.schema import BANK_FILE_SCHEMA, QUESTION_SCHEMA
+from grucourse.quiz.types import question_type
 
 _QUESTION = Draft202012Validator(QUESTION_SCHEMA)
 _FILE = Draft202012Validator(BANK_FILE_SCHEMA)
-_MAX_VARIANTS = 100_000
 
 
 def bank_files(course: Course) -> list[Path]:
@@ -108,61 +105,5 @@ def _schema_message(error: Any) -> str:
 
 
 def _semantic_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
-    """Rules between fields, as (path inside the question, message)."""
-    choices = q.get("choices") or {}
-    expected_keys = [chr(ord("a") + i) for i in range(len(choices))]
-    if sorted(choices) != expected_keys:
-        yield ["choices"], f"choice keys must be {', '.join(expected_keys)} (got {', '.join(sorted(choices))})"
-    answer = q["answer"]
-    if q["type"] == "single" and answer not in choices:
-        yield ["answer"], f"answer key {answer!r} is not among the choices {sorted(choices)}"
-    if q["type"] == "multiple":
-        for key in answer:
-            if key not in choices:
-                yield ["answer"], f"answer key {key!r} is not among the choices {sorted(choices)}"
-    if q["type"] == "numeric":
-        if not _states_precision(q["prompt"], q["tolerance"]):
-            wanted = '"exact"' if q["tolerance"] == 0 else f"the tolerance {q['tolerance']:g}"
-            yield ["prompt"], f"a numeric prompt must state the precision needed: mention {wanted}"
-        if not math.isfinite(answer):
-            yield ["answer"], "numeric answer must be finite"
-        if "params" in q:
-            yield from _params_problems(q)
-
-
-def _states_precision(prompt: str, tolerance: float) -> bool:
-    """Whether the prompt tells the student how precise the answer must be ("exact integer",
-    "to within 0.001")."""
-    if tolerance == 0:
-        return "exact" in prompt.lower()
-    return f"{tolerance:g}" in prompt
-
-
-def _params_problems(q: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
-    values, formula = q["params"]["values"], q["params"]["formula"]
-    try:
-        names = formula_names(formula)
-    except FormulaError as exc:
-        yield ["params", "formula"], f"bad params: {exc}"
-        return
-    if names != set(values):
-        yield ["params"], f"bad params: formula uses {sorted(names)} but values declare {sorted(values)}"
-        return
-    for name in values:
-        if "{" + name + "}" not in q["prompt"]:
-            yield ["prompt"], f"bad params: the prompt must show {{{name}}}"
-    combos = math.prod(len(v) for v in values.values())
-    if combos > _MAX_VARIANTS:
-        yield ["params", "values"], f"bad params: {combos} variants, at most {_MAX_VARIANTS}"
-        return
-    try:
-        results = [evaluate(formula, dict(zip(values, combo))) for combo in itertools.product(*values.values())]
-        example = evaluate(formula, {name: vals[0] for name, vals in values.items()})
-    except (FormulaError, ArithmeticError) as exc:
-        yield ["params", "formula"], f"bad params: {exc}"
-        return
-    if not all(math.isfinite(r) for r in results):
-        yield ["params", "formula"], "bad params: the formula is not finite for every variant"
-    if abs(example - q["answer"]) > q["tolerance"]:
-        yield ["answer"], (f"bad params: answer {q['answer']} differs from the formula at the first "
-                           f"values ({example:g})")
+    """Rules between fields, as (path inside the question, message): its type's rules."""
+    yield from question_type(q["type"]).problems(q)
