@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from itertools import groupby
-from statistics import mean
+from statistics import mean, median
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +14,7 @@ from grucourse.terminal import rich_text
 
 def summary_table(graded: list[Graded]) -> Table:
     table = Table(title="Grading summary")
-    for column in ("assignment", "submissions", "judged", "cached", "problems", "mean", "max"):
+    for column in ("assignment", "submissions", "judged", "cached", "problems", "mean", "median", "max"):
         table.add_column(column, justify="left" if column == "assignment" else "right")
     by_assignment = groupby(sorted(graded, key=lambda g: g.result.assignment), key=lambda g: g.result.assignment)
     for assignment, group in by_assignment:
@@ -26,6 +26,7 @@ def summary_table(graded: list[Graded]) -> Table:
             str(sum(g.reused for g in rows)),
             str(sum(bool(g.result.problems) for g in rows)),
             f"{mean(g.result.score for g in rows):.2f}",
+            f"{median(g.result.score for g in rows):g}",
             f"{max(g.result.max_score for g in rows):g}",
         )
     return table
