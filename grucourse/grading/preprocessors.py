@@ -50,11 +50,11 @@ class SubmissionExporter(NotebookExporter):
     writes why into the feedback. Files outside submitted/ (nbgrader's second pass reads its own
     autograded/ copy) are read by nbgrader as usual."""
 
-    def from_filename(self, filename: str, resources: ResourcesDict | None = None,
-                      **kw: Any) -> tuple[NotebookNode, ResourcesDict]:
+    def from_filename(self, filename: str, resources: dict[str, Any] | None = None,
+                      **kw: Any) -> tuple[NotebookNode, dict[str, Any]]:
         course = _course(self.config)
         path = Path(os.path.abspath(filename))
-        info = (resources or {}).get("nbgrader", {})
+        info: dict[str, Any] = (resources or {}).get("nbgrader", {})
         if not path.is_relative_to(course.submitted) or "assignment" not in info:
             return super().from_filename(filename, resources, **kw)
         nb = readable(path, below=course.submitted) or readable(course.release_notebook(info["assignment"]))

@@ -90,6 +90,12 @@ def params_from_torch(gru: torch.nn.GRU, *, update: Update = "chapter") -> dict[
 
 def grads_from_torch(gru: torch.nn.GRU, *, update: Update = "chapter") -> dict[str, np.ndarray]:
     """The autograd gradients of a ``torch_gru`` module, keyed and shaped like our gradients."""
-    t = {name: p.grad.numpy().astype(np.float64) for name, p in gru.named_parameters()}
+    t = {name: _gradient(name, p) for name, p in gru.named_parameters()}
     h = gru.hidden_size
     return _unpack(t["weight_ih_l0"], t["weight_hh_l0"], t["bias_ih_l0"], t["bias_hh_l0"][2 * h :], update)
+
+
+def _gradient(name: str, parameter: torch.nn.Parameter) -> np.ndarray:
+    if parameter.grad is None:
+        raise ValueError(f"{name} has no gradient: call backward() first")
+    return parameter.grad.numpy().astype(np.float64)

@@ -214,7 +214,7 @@ def assemble(source: NotebookNode, submission: NotebookNode, release: NotebookNo
                 assembly.cells.append((index, cell.source))
             continue
         duplicate = grade_id in seen
-        seen.append(grade_id)
+        seen.append(str(grade_id))  # a str: it names a cell of the source
         assembly.problems += _tampering(cell, original, released.get(grade_id), duplicate)
         if original.cell_type != "code" or cell.cell_type != "code":
             continue

@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -130,7 +130,7 @@ def student_message(excinfo: pytest.ExceptionInfo[BaseException], log: list[str]
     if isinstance(error, (AssertionError, StudentError)):
         return str(error) or "the check failed"
     if isinstance(error, pytest.fail.Exception):
-        return error.msg
+        return str(error.msg)
     log.append(f"{nodeid}: the check itself raised {excinfo.exconly()}")
     return f"the check could not evaluate the returned value ({type(error).__name__})"
 
@@ -185,6 +185,7 @@ class JudgePlugin:
         outcome = self.outcomes.setdefault(item.nodeid, self._outcome(item))
         excinfo = call.excinfo
         longrepr: Any = None
+        result: Literal["passed", "failed", "skipped"]
         if excinfo is None:
             result = "passed"
         elif excinfo.errisinstance(pytest.skip.Exception):
@@ -196,7 +197,8 @@ class JudgePlugin:
             if outcome.check.passed:
                 outcome.check.passed = False
                 outcome.check.message = student_message(excinfo, self.log, item.nodeid)
-        return pytest.TestReport(item.nodeid, item.location, {}, result, longrepr, call.when,
+        when = "setup" if call.when == "collect" else call.when  # runtest calls are never "collect"
+        return pytest.TestReport(item.nodeid, item.location, {}, result, longrepr, when,
                                  duration=call.duration, start=call.start, stop=call.stop)
 
     @staticmethod

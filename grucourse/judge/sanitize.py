@@ -23,6 +23,7 @@ import base64
 import binascii
 import re
 from html import unescape
+from typing import Any, cast
 
 import nh3
 from nbconvert.exporters.exporter import ResourcesDict
@@ -136,8 +137,9 @@ def _plain(tokens: list[dict], attachments: dict) -> bool:
 def is_plain_markdown(source: str, attachments: dict | None = None) -> bool:
     """Whether `source` holds only markdown that renders inert as it is: no raw HTML, no
     mermaid block, only safe URLs. Most cells, the course's own among them, are such."""
-    tokens, _ = MarkdownWithMath(renderer=None).parse(source)
-    return _plain(tokens, attachments or {})
+    # renderer=None makes mistune return its token list, which its annotations do not allow for
+    tokens, _ = MarkdownWithMath(renderer=None).parse(source)  # type: ignore[arg-type]
+    return _plain(cast("list[dict[str, Any]]", tokens), attachments or {})
 
 
 def clean_markdown(source: str, attachments: dict | None = None) -> str:

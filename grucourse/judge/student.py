@@ -85,8 +85,8 @@ class Student:
         if op == "missing":
             raise StudentError(f"{name} is not defined")
         if op == "raised":
-            message = redact_numbers(str(reply.get("message"))[:500])
-            raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {message}")
+            text = redact_numbers(str(reply.get("message"))[:500])
+            raise StudentError(f"{name} raised {str(reply.get('type'))[:200]}: {text}")
         try:
             value, after = protocol.decode_all([reply.get("value"), reply.get("args_after")], reply_blobs, self._limits)
         except protocol.ProtocolError as exc:

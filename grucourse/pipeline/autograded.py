@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
 from nbgrader.preprocessors import ClearOutput
 
 from grucourse.course import Course
@@ -38,7 +39,8 @@ def render_autograded(course: Course, notebook: Path | None, result: SubmissionR
     source = readable(course.source_notebook(result.assignment))
     if source is not None:
         restore_locked_cells(nb, source)
-    resources = {RESOURCE_KEY: result}
+    resources = ResourcesDict()
+    resources[RESOURCE_KEY] = result
     for preprocessor in (ClearOutput(), ShowJudgeResult(), SanitizeStudentHTML()):
         nb, resources = preprocessor.preprocess(nb, resources)
     return nbformat.writes(nb)

@@ -82,8 +82,8 @@ class FeedbackExporter(HTMLExporter):
         environment.globals["offline_mathjax"] = offline_mathjax
         return environment
 
-    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
-                           **kw: Any) -> tuple[str, dict[str, Any]]:
+    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,  # type: ignore[override]
+                           **kw: Any) -> tuple[str, dict[str, Any]]:  # an HTML exporter returns text, not a notebook
         resources = dict(resources or {})
         resources["grucourse_labels"] = self._labels(resources.get("nbgrader", {}))
         return super().from_notebook_node(nb, resources, **kw)
