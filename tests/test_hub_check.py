@@ -12,13 +12,14 @@ import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import attacks
 import nbformat
 import pytest
 from attacks import course as kit
-from hub_check_support import CheckHub, Reply, request, running_check_hub
+from hub_check_support import CheckHub, Reply, request, running_check_hub, wait_for_service
 
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
@@ -172,6 +173,28 @@ def test_killed_worker_answers_try_again_and_is_replaced(hub: CheckHub, course: 
     assert hub.check(token, "gru_gates", notebook(course, "correct")).status == 200
     outcomes = [c["outcome"] for c in request(f"{hub.service_url}api/checks", token).body["checks"]]
     assert sorted(outcomes) == ["graded", "graded", "worker_died"]
+
+
+def test_service_killed_mid_check_is_answered_and_comes_back(hub: CheckHub, course: Course) -> None:
+    """The service dies during a check: the proxy answers the request (503), the hub restarts the
+    service, the check is logged as interrupted (not counted against the limits), the old workers
+    end, and the next check is graded."""
+    token = hub.user_token("gcs_restart")
+    old_service, old_workers = hub.service_pid(), hub.worker_pids()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(hub.check, token, "gru_gates", slow_notebook(course))
+        _wait_for_checks(hub, token, "running", 1)
+        os.kill(old_service, signal.SIGKILL)
+        reply = pending.result(timeout=600)
+    assert reply.status in (502, 503), reply
+    wait_for_service(hub)
+    assert hub.service_pid() != old_service
+    assert [c["outcome"] for c in request(f"{hub.service_url}api/checks", token).body["checks"]] == ["interrupted"]
+    assert hub.check(token, "gru_gates", notebook(course, "correct")).status == 200
+    deadline = time.monotonic() + 120
+    while any(Path(f"/proc/{pid}").exists() for pid in old_workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not [pid for pid in old_workers if Path(f"/proc/{pid}").exists()]
 
 
 def _wait_for_checks(hub: CheckHub, token: str, outcome: str, count: int, timeout: float = 120) -> None:
