@@ -1,5 +1,6 @@
 """The judge workers behind the check service, without the hub: a check past its deadline is
-stopped, answered "try again" and its worker replaced by a fresh process that grades the next one."""
+stopped, answered "try again" and its worker replaced by a fresh process that grades the next one;
+a worker that died between checks costs no check."""
 from __future__ import annotations
 
 import json
@@ -32,5 +33,9 @@ def test_check_past_its_deadline_is_stopped_and_its_worker_replaced(tmp_path: Pa
         assert worker.pid != first and not Path(f"/proc/{first}").exists()
         answer = json.loads(worker.run(args, timeout=600))
         assert answer["outcome"] == "graded" and answer["score"] == answer["max_score"] > 0
+        # a worker that died while idle is replaced before the next check, which is graded
+        worker.process.kill()
+        worker.process.join()
+        assert json.loads(worker.run(args, timeout=600))["outcome"] == "graded"
     finally:
         worker.stop()

@@ -64,6 +64,8 @@ class Worker:
     def run(self, args: tuple[Any, ...], timeout: float) -> str:
         """Blocking: the job's answer, or TryAgain when the process died or ran out of time."""
         with self._lock:
+            if not self.process.is_alive():  # died while idle: not this check's fault
+                self.restart()
             try:
                 self.conn.send(args)
                 if self.conn.poll(timeout):
