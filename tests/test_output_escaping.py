@@ -57,11 +57,13 @@ def test_every_csv_writer_escapes_and_reads_back_inert(tmp_path: Path) -> None:
     evil = FORMULAS[0]
     write_csv(tmp_path / "scores.csv", [ScoreRow(evil, "gru_gates", -1.0, 10.0)])
     write_csv(tmp_path / "checks.csv", [CheckRow("ann", "gru_gates", "cell", "@check", True, 1.0)])
-    write_items([ItemStats("q1", 12, -0.25, -0.1, 0.0, ("=flag",))], tmp_path / "items.csv")
+    write_items([ItemStats("q1", 12, -0.25, -0.1, 0.0, ("=flag",), slot="+slot", choices="@a: 3")],
+                tmp_path / "items.csv")
     write_pairs(tmp_path / "pairs.csv", [Row(1, evil, "+bob", 0.9, 0.8, 0.9, 0.85, 40, True, "")])
     assert read_back(tmp_path / "scores.csv")[1] == ["'" + evil, "gru_gates", "-1.0", "10.0"]
     assert read_back(tmp_path / "checks.csv")[1][3] == "'@check"
-    assert read_back(tmp_path / "items.csv")[1] == ["q1", "12", "-0.2500", "-0.1000", "0.0000", "'=flag"]
+    assert read_back(tmp_path / "items.csv")[1] == ["q1", "'+slot", "12", "-0.2500", "-0.1000", "0.0000",
+                                                     "'@a: 3", "'=flag"]
     assert read_back(tmp_path / "pairs.csv")[1][1:3] == ["'" + evil, "'+bob"]
 
 

@@ -101,7 +101,7 @@ def test_invalid_question_bank_stops_the_build_naming_the_file(tmp_path: Path,
     course = copy_inputs(tmp_path)
     (course.question_bank / "broken.yaml").write_text("- id: not valid\n  type: essay\n")
     assert main(["--course", str(course.root), "build", "--no-gradebook"]) == 1
-    assert "broken.yaml:1" in capsys.readouterr().out
+    assert "broken.yaml:1" in capsys.readouterr().err
     assert not course.release.exists()
 
 
