@@ -271,8 +271,10 @@ def test_lms_zip_with_escaping_entries_only_places_the_safe_ones(tmp_path) -> No
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
         zf.writestr(moodle.format("Bob Builder", 2, FILE), notebook)
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("lms_name,student_id\n1,ada_lovelace\n2,bob_builder\n3,mallory_link\n7,eve_evil\n")
     outside_before = kit.tree_digest(tmp_path, skip=("course",))
-    run = _grucourse(course, "collect", str(archive), "--assignment", kit.ASSIGNMENT)
+    run = _grucourse(course, "collect", str(archive), "--assignment", kit.ASSIGNMENT, "--map", str(mapping))
     output = run.stdout + run.stderr
     assert run.returncode != 0, "rejected entries must make the command fail loudly"
     for name in [*evil[:2], moodle.format("Mallory Link", 3, FILE)]:

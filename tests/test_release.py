@@ -92,7 +92,7 @@ def test_broken_source_gives_an_error_naming_the_file(tmp_path: Path, capsys: py
     nb.cells[-1].metadata.nbgrader.grade_id = nb.cells[-3].metadata.nbgrader.grade_id  # duplicated grade_id
     nbformat.write(nb, path)
     assert main(["--course", str(course.root), "build", "gru_gates", "--no-gradebook"]) == 1
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert str(path) in out and "generate_assignment failed" in out
 
 

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_outcomes(console: Console, done: Collected) -> None:
-    """The table of every archive member, then the reasons by number, then the counts."""
+    """The table of every archive member, then the reasons by number, each naming its entry in full
+    (a narrow terminal folds the table's cells), then the counts."""
     from rich.table import Table
 
     from grucourse.pipeline.collect import PLACED
@@ -67,7 +68,8 @@ def print_outcomes(console: Console, done: Collected) -> None:
                       rich_text(outcome.student, keep_lines=False), "late" if outcome.late else "",
                       rich_text(outcome.status, style=style))
         if outcome.reason:
-            reasons.append(rich_text(f"[{number}] {outcome.status}: {outcome.reason}", keep_lines=False))
+            reasons.append(rich_text(f"[{number}] {outcome.entry}: {outcome.status}: {outcome.reason}",
+                                     keep_lines=False))
     console.print(table)
     for line in reasons:
         console.print(line, soft_wrap=True)
