@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, markdown2html_mistune
 
 from grucourse.judge.sanitize import SanitizeStudentHTML, clean_markdown, clean_output
 
@@ -66,9 +66,12 @@ def live(html: str) -> list[str]:
     return parser.found
 
 
-def rendered(source: str) -> str:
-    """What formgrader's and the feedback template's markdown pass makes of a cell source."""
-    return markdown2html_mistune(source)
+def rendered(source: str, attachments: dict[str, dict[str, str]] | None = None) -> str:
+    """What formgrader's and the feedback template's markdown pass makes of a cell source (with the
+    cell's attachments, which the course's figures are)."""
+    if attachments is None:
+        return markdown2html_mistune(source)
+    return MarkdownWithMath(renderer=IPythonRenderer(escape=False, attachments=attachments)).render(source)
 
 
 @pytest.mark.parametrize("payload", HOSTILE_MARKDOWN)
@@ -198,8 +201,9 @@ def test_plain_nbgrader_autograde_and_generate_feedback_write_the_hostile_notebo
                              timeout=600)
         assert run.returncode == 0, run.stderr[-3000:]
     graded = nbformat.read(course.autograded_notebook(MALLORY, ASSIGNMENT), as_version=4)
-    markdown = [c.source for c in graded.cells if c.cell_type == "markdown"]
-    assert any(MARKER in m for m in markdown) and not any(live(rendered(m)) for m in markdown)
+    markdown = [c for c in graded.cells if c.cell_type == "markdown"]
+    assert any(MARKER in c.source for c in markdown)
+    assert not any(live(rendered(c.source, c.get("attachments", {}))) for c in markdown)
     feedback = (course.feedback / MALLORY / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     body = feedback.split('id="notebook-container"', 1)[-1] if 'id="notebook-container"' in feedback else feedback
     assert MARKER in feedback and not live(body)
