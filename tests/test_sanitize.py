@@ -11,7 +11,11 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, markdown2html_mistune
+from nbconvert.filters.markdown_mistune import (
+    IPythonRenderer,
+    MarkdownWithMath,
+    markdown2html_mistune,
+)
 
 from grucourse.judge.sanitize import SanitizeStudentHTML, clean_markdown, clean_output
 

@@ -87,17 +87,18 @@ def _import_ipython_core() -> None:
     spec = importlib.util.find_spec("IPython")
     if spec is None or spec.loader is None:
         raise ImportError("IPython")
+    loader = spec.loader
     package = importlib.util.module_from_spec(spec)
     sys.modules["IPython"] = package
     from IPython.core.getipython import get_ipython
 
     def load_rest(name: str) -> Any:
         del package.__getattr__
-        spec.loader.exec_module(package)
+        loader.exec_module(package)
         return getattr(package, name)
 
-    package.get_ipython = get_ipython
-    package.__getattr__ = load_rest
+    setattr(package, "get_ipython", get_ipython)  # noqa: B010 - a module attribute mypy cannot see
+    setattr(package, "__getattr__", load_rest)  # noqa: B010
 
 
 class Figures:
@@ -236,7 +237,9 @@ class Cells:
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         try:
             body = ast.parse(source, filename).body
-            last = body.pop() if body and isinstance(body[-1], ast.Expr) else None
+            last = body[-1] if body and isinstance(body[-1], ast.Expr) else None
+            if last is not None:
+                body.pop()
             exec(compile(ast.Module(body, []), filename, "exec", dont_inherit=True), self.namespace)
             if last is not None:
                 value = eval(compile(ast.Expression(last.value), filename, "eval", dont_inherit=True), self.namespace)

@@ -12,11 +12,19 @@ ORM objects, which costs seconds for a 2000-student quiz class.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from nbgrader.api import (
-    Assignment, Comment, Grade, GradeCell, Gradebook, Student, SubmittedAssignment, SubmittedNotebook, new_uuid,
+    Assignment,
+    Comment,
+    Grade,
+    Gradebook,
+    GradeCell,
+    Student,
+    SubmittedAssignment,
+    SubmittedNotebook,
+    new_uuid,
 )
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy import insert, select, update
@@ -48,7 +56,7 @@ def _add_submissions(db: Session, assignment: Assignment, stamps: dict[str, date
     """Create missing students and submissions as nbgrader's Gradebook.add_submission does (a Grade
     per grade and task cell, a Comment per solution and task cell), without its commit; record
     each submission's timestamp.txt, as `nbgrader autograde` does."""
-    existing = dict(db.execute(select(SubmittedAssignment.student_id, SubmittedAssignment.id)
+    existing: dict[str, str] = dict(db.execute(select(SubmittedAssignment.student_id, SubmittedAssignment.id)
                                .where(SubmittedAssignment.assignment_id == assignment.id)).all())
     stamped = [{"id": existing[s], "timestamp": t} for s, t in stamps.items() if s in existing and t]
     if stamped:

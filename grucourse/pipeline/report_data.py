@@ -1,15 +1,15 @@
 """The numbers behind a report: scores from the gradebook, checks from the judge's results."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
-from typing import Iterable
 
 from nbgrader.api import Gradebook
 
 from grucourse import csv_safe
-from grucourse.course import Course
 from grucourse.cache import ResultCache
+from grucourse.course import Course
 from grucourse.scores import round_score
 
 
