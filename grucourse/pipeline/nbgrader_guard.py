@@ -78,16 +78,22 @@ class PlainIdCollect(ExchangeCollect):
             return {"username": f"\0{filename}", "filename": filename, "timestamp": parse_utc(_EPOCH),
                     "refused": f"not a submission name ({type(exc).__name__})"}
 
+    def _sort_by_timestamp(self, records: list[dict[str, typing.Any]]) -> list[dict[str, typing.Any]]:
+        """Newest first, refused ones last, each refusal logged once: nbgrader keeps the first
+        record of each student id, so a forged, later submission in a classmate's name must not
+        hide the classmate's own."""
+        for record in records:
+            if "refused" not in record and (problem := self._problem(record)):
+                record["refused"] = problem
+            if record.get("refused"):
+                self.log.error("refused inbound submission %s: %s; not collected",
+                               shown(record["filename"]), record["refused"])
+        return sorted(super()._sort_by_timestamp(records), key=lambda record: bool(record.get("refused")))
+
     def init_src(self) -> None:
         super().init_src()
-        kept = []
-        for record in self.src_records:
-            problem = record.get("refused") or self._problem(record)
-            if problem:
-                self.log.error("refused inbound submission %s: %s; not collected", shown(record["filename"]), problem)
-            else:
-                kept.append(record)
-        self.src_records = kept
+        records: list[dict[str, typing.Any]] = getattr(self, "src_records")  # noqa: B009 - set by nbgrader
+        self.src_records = [record for record in records if not record.get("refused")]
 
     def _problem(self, record: dict[str, typing.Any]) -> str | None:
         student = record["username"]
@@ -107,6 +113,6 @@ class PlainIdCollect(ExchangeCollect):
 def install(config: Config) -> None:
     """Applies the guards above to the nbgrader commands this configuration runs."""
     escape_log_records()
-    BaseConverter.init_destination = _plain_ids_only  # type: ignore[method-assign]
-    BaseConverter.init_assignment = _regular_files_only  # type: ignore[method-assign]
+    BaseConverter.init_destination = _plain_ids_only
+    BaseConverter.init_assignment = _regular_files_only
     config.ExchangeFactory.collect = f"{__name__}.{PlainIdCollect.__name__}"
