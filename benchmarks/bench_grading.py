@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import itertools
 import os
 import resource
 import subprocess
@@ -57,16 +58,50 @@ def quiz_class(course: Course, size: int) -> None:
               make_quiz_submission(course, "quiz_introduction", student, rng, rng.uniform(0.2, 1.0)))
 
 
-def _become_subreaper() -> None:
-    """Orphaned descendants (multiprocessing's forkserver and the Dask workers it forked, the
-    sandboxes) are re-parented to this process, which reaps them, so their CPU time is counted."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+class CpuMeter:
+    """CPU time of a set of commands and every process they start: a cpuacct cgroup where one can
+    be made (it counts sandboxes killed before their parents reaped them, which rusage misses),
+    else the rusage of reaped children, this process being a subreaper of orphaned descendants."""
+
+    def __init__(self) -> None:
+        self.group: Path | None = CPUACCT / f"grucourse-bench-{os.getpid()}-{next(_METERS)}"
+        try:
+            self.group.mkdir()
+        except OSError:
+            self.group = None
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        self.start = self._now()
+
+    def _now(self) -> float:
+        if self.group is not None:
+            return int((self.group / "cpuacct.usage").read_text()) / 1e9
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    def command(self, argv: list[str]) -> list[str]:
+        """`argv` run inside the group."""
+        if self.group is None:
+            return argv
+        return ["/bin/sh", "-c", f'echo $$ > "{self.group}/cgroup.procs" && exec "$@"', "cpu-meter", *argv]
+
+    def seconds(self) -> float:
+        """CPU time so far; waits for orphaned descendants first."""
+        reap_orphans()
+        return self._now() - self.start
+
+    def close(self) -> None:
+        if self.group is not None:
+            for _ in range(100):
+                try:
+                    self.group.rmdir()
+                    return
+                except OSError:
+                    time.sleep(0.1)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+_METERS = itertools.count()
 
 
 def reap_orphans(timeout: float = 30.0) -> None:
@@ -84,10 +119,9 @@ def reap_orphans(timeout: float = 30.0) -> None:
 def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
     """Wall time, peak RSS (kB, VmHWM sampled from /proc) and CPU time (s, of the command and
     every process it started) of one command."""
-    _become_subreaper()
-    cpu = _children_cpu()
+    meter = CpuMeter()
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(meter.command(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
 
     def sample() -> None:
@@ -107,8 +141,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
     sampler.join()
     if proc.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
-    reap_orphans()
-    return seconds, peak[0], _children_cpu() - cpu
+    cpu = meter.seconds()
+    meter.close()
+    return seconds, peak[0], cpu
 
 
 def grucourse(course: Course, *args: str) -> list[str]:

@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_grading import _children_cpu, code_class, grucourse, reap_orphans, timed
+from bench_grading import CpuMeter, code_class, grucourse, timed
 from nbgrader.api import Gradebook
 
-from grucourse.course import CODE_ASSIGNMENTS, Course
-from grucourse.pipeline.course_copy import copy_course
+from grucourse.course import Course
+from grucourse.pipeline.course_copy import copy_course, repository_root
 from grucourse.pipeline.nbgrader_app import register_assignments
 
 DASK = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
@@ -44,35 +44,37 @@ def scores(course: Course, assignment: str) -> dict[str, float]:
 def separate_processes(course: Course, tmp: Path, workers: int) -> tuple[float, float]:
     """Wall and CPU time of a run on a `dask scheduler` and `workers` `dask worker` processes
     started (and stopped) inside the measurement."""
-    cpu = _children_cpu()
+    meter = CpuMeter()
     start = time.perf_counter()
     info = tmp / "scheduler.json"
     info.unlink(missing_ok=True)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    scheduler = subprocess.Popen([*DASK, "--scheduler-file", str(info), "--port", "0", "--host", "127.0.0.1",
-                                  "--dashboard-address", "127.0.0.1:0"], **quiet)
+    scheduler = subprocess.Popen(meter.command([*DASK, "--scheduler-file", str(info), "--port", "0", "--host",
+                                                "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]), **quiet)
     while not info.exists():
         time.sleep(0.05)
     time.sleep(0.1)
     address = json.loads(info.read_text())["address"]
-    started = [subprocess.Popen([*WORKER, address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                 "--preload", "grucourse.pipeline.worker_setup"], **quiet) for _ in range(workers)]
+    started = [subprocess.Popen(meter.command([*WORKER, address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                               "--preload", "grucourse.pipeline.worker_setup"]), **quiet)
+               for _ in range(workers)]
     try:
-        subprocess.run(grucourse(course, "--scheduler", address), cwd=course.root, check=True, **quiet)
+        subprocess.run(meter.command(grucourse(course, "--scheduler", address)), cwd=course.root, check=True, **quiet)
     finally:
         for process in [*started, scheduler]:
             process.terminate()
         for process in [*started, scheduler]:
             process.wait(60)
     seconds = time.perf_counter() - start
-    reap_orphans()
-    return seconds, _children_cpu() - cpu
+    cpu = meter.seconds()
+    meter.close()
+    return seconds, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=int, default=40, help="code submissions (default 40)")
-    parser.add_argument("--assignment", choices=CODE_ASSIGNMENTS, default="gru_gates")
+    parser.add_argument("--assignment", choices=Course.at(repository_root()).code_assignments(), default="gru_gates")
     args = parser.parse_args()
     size, assignment = args.code, args.assignment
     results: list[tuple[str, float, float]] = []
