@@ -17,7 +17,7 @@ import yaml
 from course_support import REPO
 
 from grucourse.course import Course
-from grucourse.quiz.bank import load_bank
+from grucourse.quiz.bank import load_bank, load_quizzes
 from grucourse.quiz.checks import check_answer
 from grucourse.quiz.export import export_bytes
 
@@ -123,8 +123,8 @@ def test_qti_scoring_agrees_with_the_course(items) -> None:
 
 
 def test_self_check_export_never_holds_a_graded_question(tmp_path: Path) -> None:
-    """The course's bank is all graded: the self-check export is empty. A question no quiz asks
-    is exported, with its key, and no graded question's prompt or id is in the file."""
+    """Exactly the questions no quiz can draw (question_bank/self_check.yaml, and one more added
+    here) are exported, with their keys; no graded question's prompt or id is in the file."""
     course = Course.at(tmp_path)
     for name in ("question_bank", "quizzes"):
         (tmp_path / name).mkdir()
@@ -134,14 +134,18 @@ def test_self_check_export_never_holds_a_graded_question(tmp_path: Path) -> None
               "answer": True, "explanation": "It has no separate cell.", "points": 1,
               "source": "Chung et al. 2014 (arXiv 1412.3555), section 3.2 (one state)"}]
     (tmp_path / "question_bank" / "textbook.yaml").write_text(yaml.safe_dump(extra))
+    bank = load_bank(course)
+    graded = {q.id for quiz in load_quizzes(course).values() for q in quiz.questions}
+    free = [q for q in bank if q.id not in graded]
+    assert {Path(q.file).stem for q in free} == {"self_check", "textbook"}
     data, left_out = export_bytes(course, "jupyterquiz", self_check=True)
     exported = json.loads(data)
-    graded = load_bank(REPO)
-    assert [q["question"] for q in exported] == [extra[0]["prompt"]]
-    assert sorted(left_out) == sorted(q.id for q in graded)
+    assert [q["question"] for q in exported] == [q.prompt_with().strip() for q in free]
+    assert sorted(left_out) == sorted(graded) and len(graded) == 48
     text = data.decode()
-    assert not any(q.prompt_with().strip()[:50] in text or q.id in text for q in graded)
-    assert json.loads(export_bytes(REPO, "jupyterquiz", self_check=True)[0]) == []
+    assert not any(q.prompt_with().strip()[:50] in text or q.id in text for q in bank if q.id in graded)
+    repo_export = json.loads(export_bytes(REPO, "jupyterquiz", self_check=True)[0])
+    assert len(repo_export) == 6
 
 
 @pytest.mark.slow
