@@ -119,9 +119,10 @@ def pre_spawn_hook(settings: HubSettings) -> Any:
     return hook
 
 
-def configure(c: Any, settings_path: str | Path) -> None:
-    """Fill JupyterHub's config object `c` from the hub's settings file."""
-    settings = HubSettings.load(Path(settings_path))
+def machine_config(c: Any, settings: HubSettings) -> None:
+    """This machine's hub: loopback ports, state files, PAM log-in of the Linux accounts and one
+    JupyterLab process per account run as it (The Littlest JupyterHub and Zero to JupyterHub
+    bring their own, docs/hub.md)."""
     state = settings.state
     c.JupyterHub.bind_url = settings.url
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.hub_api_port}"
@@ -132,26 +133,35 @@ def configure(c: Any, settings_path: str | Path) -> None:
     c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
-
     c.JupyterHub.authenticator_class = "pam"
+    c.PAMAuthenticator.open_sessions = False
+    c.JupyterHub.spawner_class = "localprocess"
+    c.Spawner.cmd = SINGLEUSER
+    c.Spawner.notebook_dir = "~"
+
+
+def course_config(c: Any, settings: HubSettings) -> None:
+    """The course on any JupyterHub: who may log in, the nbgrader groups, the formgrader and
+    check services, the roles, and each role's JupyterLab."""
     # nbgrader asks the hub for the groups of the account its formgrader runs as: the grader is a
     # hub user (as in nbgrader's documentation), one nobody can log in as (no password).
     c.Authenticator.allowed_users = {settings.grader, *settings.instructors, *settings.students}
     c.Authenticator.admin_users = set()
-    c.PAMAuthenticator.open_sessions = False
-
-    c.JupyterHub.spawner_class = "localprocess"
-    c.Spawner.cmd = SINGLEUSER
     c.Spawner.default_url = "/lab"
-    c.Spawner.notebook_dir = "~"
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 180
     c.Spawner.server_token_scopes = server_token_scopes
     c.Spawner.pre_spawn_hook = pre_spawn_hook(settings)
-
     c.JupyterHub.load_groups = {
         settings.formgrade_group: {"users": [*settings.instructors, settings.grader]},
         settings.student_group: {"users": list(settings.students)},
     }
     c.JupyterHub.services = [formgrader_service(settings), check_service(settings)]
     c.JupyterHub.load_roles = roles(settings)
+
+
+def configure(c: Any, settings_path: str | Path) -> None:
+    """Fill JupyterHub's config object `c` from the hub's settings file."""
+    settings = HubSettings.load(Path(settings_path))
+    machine_config(c, settings)
+    course_config(c, settings)
