@@ -13,11 +13,10 @@ import nbformat
 import pytest
 from browser_support import ARTIFACTS, lab_with_log, new_page
 from course_support import REPO
+from playwright import sync_api as playwright_api
 
 from grucourse.course import Course
 from grucourse.lab import LabServer
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 

@@ -17,13 +17,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright import sync_api as playwright_api
 
 from grucourse.course import Course
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.pipeline.demo import submit_notebook
 from grucourse.simulate import make_submission
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser_support import ARTIFACTS, lab_with_log, new_page
+from playwright import sync_api as playwright_api
 
 from grucourse.course import Course
 from grucourse.figures.catalog import FIGURES, Figure
@@ -18,8 +19,6 @@ from grucourse.lab import LabServer
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.pipeline.demo import submit_notebook
 from grucourse.simulate import make_submission
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 

@@ -33,14 +33,13 @@ import pytest
 from browser_support import ARTIFACTS, lab_with_log, new_page
 from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
+from playwright import sync_api as playwright_api
 
 from grucourse.course import Course
 from grucourse.csp import STATIC_PAGE_META
 from grucourse.lab import LabServer
 from grucourse.pipeline.course_copy import copy_course
 from grucourse.simulate import make_submission
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
