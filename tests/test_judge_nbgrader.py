@@ -10,6 +10,9 @@ import pytest
 from judge_fixtures import toy_course as toy
 from nbgrader.api import Gradebook
 
+from grucourse.grading.preprocessors import SaveJudgeGrades
+from grucourse.results import CellResult
+
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -49,3 +52,15 @@ def test_plain_nbgrader_autograde_stores_the_judges_scores(tmp_path: Path) -> No
                    if c["metadata"].get("nbgrader", {}).get("grade"))
     cached = course.judge_cache / toy.ASSIGNMENT / "half.json"
     assert json.loads(cached.read_text())["cells"]["scale_tests"]["score"] == 0.0
+
+    # A partial score (two of three checks) is stored at the fixed precision, as `grucourse grade` stores it.
+    saver = SaveJudgeGrades(db_url=course.db_url)
+    saver.notebook_id, saver.assignment_id, saver.student_id = toy.ASSIGNMENT, toy.ASSIGNMENT, "half"
+    with Gradebook(course.db_url) as saver.gradebook:
+        saver._store(CellResult("square_tests", 3.0 * 2 / 3 - 1e-9, 3.0))
+    with Gradebook(course.db_url) as gradebook:
+        grade = gradebook.find_grade("square_tests", toy.ASSIGNMENT, toy.ASSIGNMENT, "half")
+        assert grade.auto_score == 2.0 and grade.score == 2.0
+        saver.gradebook = gradebook
+        saver._store(CellResult("square_tests", 3.0 / 7, 3.0))
+        assert gradebook.find_grade("square_tests", toy.ASSIGNMENT, toy.ASSIGNMENT, "half").auto_score == 0.43

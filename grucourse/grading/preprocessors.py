@@ -32,6 +32,7 @@ from grucourse.judge.grade import fingerprint
 from grucourse.judge.notebook import NotebookLimits, nbgrader_meta, read_notebook, readable
 from grucourse.judge.sandbox import Sandbox
 from grucourse.results import CellResult, SubmissionResult
+from grucourse.scores import round_score
 
 RESOURCE_KEY = "grucourse_judge"
 
@@ -199,7 +200,7 @@ class SaveJudgeGrades(SaveAutoGrades):
 
     def _store(self, judged: CellResult) -> None:
         grade = self.gradebook.find_grade(judged.grade_id, self.notebook_id, self.assignment_id, self.student_id)
-        grade.auto_score = judged.score
+        grade.auto_score = round_score(judged.score)  # the precision `grucourse grade` stores
         grade.needs_manual_grade = grade.manual_score is not None
         self.gradebook.db.commit()
 
