@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM_ARGS
+from browser_support import CHROMIUM_ARGS, new_page
 from course_support import REPO
 
 from grucourse.course import Course
@@ -25,6 +25,13 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context's page (a module may define its own, recording more)."""
+    with new_page(browser) as page:
+        yield page
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import nbformat
 import pytest
-from browser_support import ARTIFACTS, lab_with_log, new_page
+from browser_support import ARTIFACTS, lab_with_log
 from course_support import REPO
 from playwright import sync_api as playwright_api
 
@@ -37,12 +37,6 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 def lab(course: Course) -> Iterator[LabServer]:
     with lab_with_log(course, "jupyterlab.log") as server:
         yield server
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    with new_page(browser) as page:
-        yield page
 
 
 def _screenshot(page: object, name: str, full_page: bool = True) -> None:

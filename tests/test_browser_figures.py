@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, lab_with_log, new_page
+from browser_support import ARTIFACTS, lab_with_log
 from playwright import sync_api as playwright_api
 
 from grucourse.course import Course
@@ -58,12 +58,6 @@ def lab(course: Course, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
         patch.setenv("JUPYTER_CONFIG_PATH", os.pathsep.join(filter(None, (str(config), os.environ.get("JUPYTER_CONFIG_PATH")))))
         with lab_with_log(course, "jupyterlab_figures.log") as server:
             yield server
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    with new_page(browser) as page:
-        yield page
 
 
 def _figures_loaded(page: object, figures: list[Figure], shot: str | None = None) -> None:
