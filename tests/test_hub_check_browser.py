@@ -20,7 +20,6 @@ from grucourse.simulate import make_submission
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-DOCS_IMG = REPO / "docs" / "img"
 NOTEBOOK = "gru_course/gru_gates/gru_gates.ipynb"
 WRONG = ("import numpy as np\n\ndef reset_gate(X, H_prev, W_r, U_r, b_r):\n"
          "    return 1 / (1 + np.exp(-(X @ W_r + H_prev @ U_r)))\n")
@@ -105,8 +104,8 @@ def test_check_button_shows_the_hint_then_the_pass(hub: Hub, browser: Any) -> No
         expect(failing).to_contain_text("the bias b_r is missing")
         # gru_cell_forward and gru_forward call reset_gate: they fail with it, the other four pass
         expect(result.locator(".grucourse-check-pass")).to_have_count(4)
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_IMG / "hub_check_hint.png"))
+        ARTIFACTS.mkdir(exist_ok=True)  # docs/img/hub_check_*.png are copies of these
+        page.screenshot(path=str(ARTIFACTS / "hub_check_hint.png"))
         close_dialog(page)
 
         type_into_cell(page, "def reset_gate(", HOSTILE)
@@ -120,7 +119,7 @@ def test_check_button_shows_the_hint_then_the_pass(hub: Hub, browser: Any) -> No
         result = check(page)
         expect(result.locator(".grucourse-check-summary")).to_contain_text("7 of 7 graded parts pass")
         expect(result.locator(".grucourse-check-fail")).to_have_count(0)
-        page.screenshot(path=str(DOCS_IMG / "hub_check_pass.png"))
+        page.screenshot(path=str(ARTIFACTS / "hub_check_pass.png"))
         close_dialog(page)
 
     history = student.session.get(f"{hub.settings.url}/services/grucourse-check/api/checks", timeout=60).json()

@@ -27,7 +27,6 @@ ASSIGNMENT = "gru_gates"
 NOTEBOOK = f"gru_course/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # where nbgrader fetches it (path_includes_course)
 MARK = "# solved by the first student"
 FORGED = "# forged by the second student"
-DOCS_IMG = repository_root() / "docs" / "img"
 
 
 @pytest.fixture(scope="module")
