@@ -26,6 +26,7 @@ from typing import IO
 from urllib.parse import quote
 
 from grucourse.course import Course, load_config_file
+from grucourse.lab_extensions import lab_extension_args
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -65,6 +66,7 @@ def lab_argv(course: Course, port: int) -> list[str]:
         "--LabApp.news_url=None",
     ]
     argv += [f"--ServerApp.jpserver_extensions={name}=True" for name in (*NBGRADER_SERVER_EXTENSIONS, CSP_EXTENSION)]
+    argv += lab_extension_args("quiz")  # the Check button needs the hub's service
     if os.geteuid() == 0:
         argv.append("--allow-root")
     return argv

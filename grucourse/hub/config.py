@@ -7,12 +7,12 @@ the grader account that only the formgrade group may open, and the instant-check
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from grucourse.hub.settings import HubSettings
+from grucourse.lab_extensions import lab_extension_args
 
 CHECK_SERVICE = "grucourse-check"
 SINGLEUSER = [sys.executable, "-m", "jupyterhub.singleuser"]
@@ -25,31 +25,12 @@ EXTENSIONS = {
 enabled for the whole installation."""
 
 
-HUB_PACKAGE = Path(__file__).resolve().parent
-
-
-def _is_prebuilt(package_json: Path) -> bool:
-    try:
-        return "_build" in json.loads(package_json.read_text(encoding="utf-8")).get("jupyterlab", {})
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
-def lab_extension_dirs() -> list[Path]:
-    """Folders `grucourse/hub/labextension*/` holding prebuilt JupyterLab extensions, each as
-    `<folder>/<name>/package.json` or `<folder>/@scope/<name>/package.json` (the layout of a
-    `share/jupyter/labextensions` folder, as `jupyter labextension build` writes it): every
-    account's JupyterLab loads them."""
-    return sorted(d for d in HUB_PACKAGE.glob("labextension*") if d.is_dir()
-                  and any(_is_prebuilt(p) for p in (*d.glob("*/package.json"), *d.glob("@*/*/package.json"))))
-
-
 def extension_args(role: str) -> list[str]:
     args = [f"--ServerApp.jpserver_extensions=nbgrader.server_extensions.{name}={on}"
             for name, on in EXTENSIONS[role].items()]
     if role == "grader":  # formgrader shows student markup: the course's strict page policy
         args.append("--ServerApp.jpserver_extensions=grucourse.csp=True")
-    return args + [f"--LabApp.extra_labextensions_path={d}" for d in lab_extension_dirs()]
+    return args + lab_extension_args("hub", "quiz")
 
 
 def role_environment(settings: HubSettings, role: str) -> dict[str, str]:

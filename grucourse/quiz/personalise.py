@@ -3,8 +3,11 @@
 The released notebook holds one placeholder per slot; `personalise` fills each with the question
 `grucourse.quiz.draw.draw` gives this student, the choices relabelled a, b, c ... in the drawn
 order and the params' values written into the prompt, lists the shown types and keys for the
-answer check, and records in the notebook metadata whom it was drawn for and a digest of the
-draw. Locked nbgrader cells are left as they are, so their checksums still hold.
+answer check, tells the answer widget (the lab extension's quiz-answers plugin) each answer
+cell's variable, type and shown keys in the cell's metadata (never which key is right), and
+records in the notebook metadata whom it was drawn for and a digest of the draw. Locked nbgrader
+cells are left as they are, so their checksums still hold; nbgrader's checksum of a cell covers
+its source and nbgrader metadata, not the `grucourse` entry.
 """
 from __future__ import annotations
 
@@ -37,8 +40,13 @@ def personalise(nb: nbformat.NotebookNode, view: dict[str, Any], student_id: str
     out = copy.deepcopy(nb)
     drawn = draw(view, student_id)
     by_cell = {prompt_cell_id(d.slot): (number, d) for number, d in enumerate(drawn, start=1)}
+    by_slot = {d.slot: d for d in drawn}
     for cell in out.cells:
-        if cell.get("id") in by_cell:
+        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and nbgrader.get("solution") and nbgrader.get("grade_id") in by_slot:
+            d = by_slot[nbgrader["grade_id"]]
+            cell.metadata["grucourse"] = {"quiz_answer": answer_widget(d, view["questions"][d.question])}
+        elif cell.get("id") in by_cell:
             number, d = by_cell[cell["id"]]
             cell.source = prompt_markdown(number, d, view["questions"][d.question])
         elif cell.get("id") == NOTICE_CELL_ID:
@@ -46,11 +54,23 @@ def personalise(nb: nbformat.NotebookNode, view: dict[str, Any], student_id: str
                            "order and numbers are your own. Somebody else's copy is graded against your "
                            "own questions, so it would score (almost) nothing.")
         elif cell.get("id") == QUESTIONS_CELL_ID:
-            shown = [(n, d.slot, view["questions"][d.question]["type"], [d.shown_key(k) for k in d.order])
+            shown = [(n, d.slot, view["questions"][d.question]["type"], shown_keys(d))
                      for n, d in enumerate(drawn, start=1)]
             cell.source = questions_source(shown, student_id)
     out.metadata["grucourse"] = {"quiz": view["quiz"], "drawn_for": student_id, "draw": draw_digest(drawn)}
     return out
+
+
+def answer_widget(drawn: Drawn, question: dict[str, Any]) -> dict[str, Any]:
+    """What the answer widget needs to show the choices of one answer cell: the variable, the
+    question type and the keys the student sees (a, b, c ...; none for true/false and numeric),
+    in the order shown. Nothing about which answer is right."""
+    return {"variable": answer_variable(drawn.slot), "type": question["type"], "keys": shown_keys(drawn)}
+
+
+def shown_keys(drawn: Drawn) -> list[str]:
+    """The choice keys as the student sees them, in the order shown (empty without choices)."""
+    return [drawn.shown_key(k) for k in drawn.order]
 
 
 def prompt_markdown(number: int, drawn: Drawn, question: dict[str, Any]) -> str:
