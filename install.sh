@@ -27,13 +27,11 @@ while [ "$dir" != "/" ]; do
     dir=$(dirname "$dir")
 done
 
-# The course's JupyterLab extensions (grucourse/lab_extensions.py): the Check button of instant
-# checks and the quiz answer widgets, each prebuilt from its source with npm when the build is
-# missing or older than the source.
-for ext in grucourse/*/labextension; do
-    name=$(node -p "require('./$ext/package.json').name")
-    built="$ext/../labextension_build/$name/package.json"
-    if [ ! -f "$built" ] || [ -n "$(find "$ext/src" "$ext/style" "$ext/package.json" "$ext/package-lock.json" -newer "$built" 2>/dev/null)" ]; then
-        (cd "$ext" && npm ci --no-audit --no-fund --loglevel=error && jupyter labextension build .)
-    fi
-done
+# The course's JupyterLab plugins (grucourse/labextension/README.md): the Check button of instant
+# checks and the quiz answer widgets, one prebuilt extension, built from its source with npm when
+# the build is missing or older than the source.
+ext=grucourse/labextension
+built=grucourse/labextension_build/grucourse-lab/package.json
+if [ ! -f "$built" ] || [ -n "$(find "$ext/src" "$ext/style" "$ext/package.json" "$ext/package-lock.json" -newer "$built" 2>/dev/null)" ]; then
+    (cd "$ext" && npm ci --no-audit --no-fund --loglevel=error && jupyter labextension build .)
+fi

@@ -26,7 +26,6 @@ from typing import IO
 from urllib.parse import quote
 
 from grucourse.course import Course, load_config_file
-from grucourse.lab_extensions import lab_extension_args
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -66,10 +65,22 @@ def lab_argv(course: Course, port: int) -> list[str]:
         "--LabApp.news_url=None",
     ]
     argv += [f"--ServerApp.jpserver_extensions={name}=True" for name in (*NBGRADER_SERVER_EXTENSIONS, CSP_EXTENSION)]
-    argv += lab_extension_args("quiz")  # the Check button needs the hub's service
+    argv += lab_extension_args()
     if os.geteuid() == 0:
         argv.append("--allow-root")
     return argv
+
+
+LAB_EXTENSIONS = Path(__file__).resolve().parent / "labextension_build"
+"""The course's prebuilt JupyterLab extension (grucourse/labextension/README.md), in the layout of
+a `share/jupyter/labextensions` folder, as `install.sh` builds it."""
+
+
+def lab_extension_args() -> list[str]:
+    """JupyterLab's arguments that load the course's extension, when it is built: the quiz answer
+    widgets everywhere, the Check button on the hub."""
+    built = (LAB_EXTENSIONS / "grucourse-lab" / "package.json").is_file()
+    return [f"--LabApp.extra_labextensions_path={LAB_EXTENSIONS}"] if built else []
 
 
 LAB_SETTINGS = Path(__file__).resolve().parent / "lab_settings"

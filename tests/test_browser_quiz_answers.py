@@ -2,7 +2,8 @@
 chromium: clicks and typed numbers become the literals in the answer cells, a hand edit shows
 in the widget, nbgrader's Validate names the one question left open and then passes, and the
 saved notebook grades to exactly the score its answers deserve. A notebook whose widget metadata
-was forged gets no widget and runs nothing."""
+was forged gets no widget and runs nothing. Off the hub there is no Check button (nothing could
+answer it); tests/test_hub_check_browser.py has it on the hub."""
 from __future__ import annotations
 
 import ast
@@ -50,6 +51,8 @@ def _open(page: object, lab: LabServer, course: Course, quiz: str, student: str)
     nbformat.write(own_notebook(course, quiz, student), course.root / path)
     page.goto(lab.url(f"lab/tree/{path}?reset"))
     expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible()
+    expect(page.get_by_role("button", name="Validate")).to_be_visible()
+    expect(page.locator(".grucourse-check-button")).to_have_count(0)  # no check service off the hub
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grucourse.hub.settings import HubSettings
-from grucourse.lab_extensions import lab_extension_args
+from grucourse.lab import LAB_SETTINGS, lab_extension_args
 
 CHECK_SERVICE = "grucourse-check"
 SINGLEUSER = [sys.executable, "-m", "jupyterhub.singleuser"]
@@ -30,14 +30,12 @@ def extension_args(role: str) -> list[str]:
             for name, on in EXTENSIONS[role].items()]
     if role == "grader":  # formgrader shows student markup: the course's strict page policy
         args.append("--ServerApp.jpserver_extensions=grucourse.csp=True")
-    return args + lab_extension_args("hub", "quiz")
+    return args + lab_extension_args()
 
 
 def role_environment(settings: HubSettings, role: str) -> dict[str, str]:
     """JUPYTER_CONFIG_PATH: the central nbgrader configuration, the role's JupyterLab panels and
     the course's JupyterLab defaults (no news prompt)."""
-    from grucourse.lab import LAB_SETTINGS
-
     dirs = (settings.jupyter_dir("common"), settings.jupyter_dir(role), LAB_SETTINGS)
     return {"JUPYTER_CONFIG_PATH": ":".join(str(d) for d in dirs)}
 

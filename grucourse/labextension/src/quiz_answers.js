@@ -6,6 +6,7 @@
 // runs code or sets HTML: the metadata is checked against fixed patterns first, because a
 // notebook passed on by someone else can carry any metadata.
 import { Widget } from '@lumino/widgets';
+import { el } from './dom';
 
 const VARIABLE = /^answer_[A-Za-z0-9_]{1,64}$/;
 const KEY = /^[a-z]$/;
@@ -69,16 +70,6 @@ function literal(value) {
   return typeof value === 'string' && KEY.test(value) ? `"${value}"` : String(value);
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = String(text);
-  }
-  return node;
-}
 
 /** One labelled radio button or check box. */
 function option(type, name, value, text) {

@@ -5,27 +5,17 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
+import { el } from './dom';
 
 const SERVICE = 'grucourse-check';
 const RESTARTING = 'The check service is restarting or cannot be reached (if this lasts, reload the page: your hub log-in may have expired); please try again in a minute.';
 
 /** The service's URL on this hub (same origin: the proxy routes /services/<name>/). */
 function serviceUrl() {
-  const hubPrefix = PageConfig.getOption('hubPrefix') || '/hub/';
+  const hubPrefix = PageConfig.getOption('hubPrefix');
   return hubPrefix.replace(/hub\/?$/, '') + `services/${SERVICE}/`;
 }
 
-/** A DOM element holding `text` as text. */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = String(text);
-  }
-  return node;
-}
 
 /** The session: who the hub says we are and the xsrf token for POSTs. It is loaded as a page
  * (a hidden frame, same origin) because the hub's OAuth hand-shake and its xsrf cookie are only
@@ -141,9 +131,13 @@ function checkButton(panel, context) {
 }
 
 /** Adds the button after nbgrader's Validate ("runAll" is the name nbgrader gives it) once
- * every toolbar extension has run, else before the toolbar's spacer. */
+ * every toolbar extension has run, else before the toolbar's spacer; only on the hub (its
+ * single-user servers set `hubPrefix`), since elsewhere no check service can answer. */
 class CheckExtension {
   createNew(panel, context) {
+    if (!PageConfig.getOption('hubPrefix')) {
+      return;
+    }
     const button = checkButton(panel, context);
     void Promise.resolve().then(() => {
       const names = Array.from(panel.toolbar.names());
