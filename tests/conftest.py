@@ -38,3 +38,10 @@ def page(browser: object) -> Iterator[object]:
 def quiz_course(tmp_path: Path) -> Course:
     """A private copy of the course's question bank and quizzes."""
     return copy_quiz_course(tmp_path / "course", REPO.root)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fast tier first, then the `slow` tests, each in collection order: a broken basic
+    behaviour fails within the first minutes of a whole run (CI's included), not after half an
+    hour of nbgrader, hubs and browsers."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
