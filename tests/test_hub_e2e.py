@@ -188,6 +188,7 @@ def test_instructor_collects_grades_and_releases_feedback(browser, hub: Hub, ali
         expect(dialog).to_contain_text(f"refused inbound submission '{alice.name}+{ASSIGNMENT}+2999-01-01")
         expect(dialog).to_contain_text(f"owned by '{mallory.name}', a forged id")
         expect(dialog).to_contain_text(f"Collecting submission: {alice.name} {ASSIGNMENT}")
+        page.wait_for_function("getComputedStyle(document.querySelector('.modal')).opacity === '1'")  # faded in
         screenshot(page, "hub_instructor_collect")
         page.get_by_role("button", name="OK").click()
         collected = hub.settings.course_dir / "submitted" / alice.name / ASSIGNMENT
