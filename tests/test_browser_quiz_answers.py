@@ -75,7 +75,12 @@ def _answer(page: object, slot: str, kind: str, value: object) -> None:
         for box in widget.locator("input[type=checkbox]").all():
             box.set_checked(box.get_attribute("value") in value)
     else:
-        widget.locator(f'input[value="{str(value).lower() if kind == "true_false" else value}"]').check()
+        widget.locator(f'input[value="{_input_value(value, kind)}"]').check()
+
+
+def _input_value(value: object, kind: str) -> str:
+    """The `value` attribute of the radio button or check box that stands for `value`."""
+    return str(value).lower() if kind == "true_false" else str(value)
 
 
 def _written(value: object, kind: str) -> str:
@@ -129,8 +134,7 @@ def test_a_quiz_answered_with_the_widgets_validates_and_grades_to_its_answers(
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(f"answer_{last} = {_written(keys[last], last_question.type)}")
     if last_question.type in ("single", "true_false"):
-        shown = str(keys[last]).lower() if last_question.type == "true_false" else keys[last]
-        expect(_widget(page, last).locator(f'input[value="{shown}"]')).to_be_checked()
+        expect(_widget(page, last).locator(f'input[value="{_input_value(keys[last], last_question.type)}"]')).to_be_checked()
     elif last_question.type == "numeric":
         expect(_widget(page, last).locator("input.grucourse-quiz-number")).to_have_value(
             _written(keys[last], "numeric"))

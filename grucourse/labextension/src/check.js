@@ -16,7 +16,6 @@ function serviceUrl() {
   return hubPrefix.replace(/hub\/?$/, '') + `services/${SERVICE}/`;
 }
 
-
 /** The session: who the hub says we are and the xsrf token for POSTs. It is loaded as a page
  * (a hidden frame, same origin) because the hub's OAuth hand-shake and its xsrf cookie are only
  * done for page loads, not for fetch(); the frame's text is the service's JSON answer. */

@@ -32,7 +32,7 @@ function description(cell) {
 /** The literal the cell assigns, as the widget shows it: {value} or {handEdited: true}. */
 function readSource(source, variable) {
   const match = source.trim().match(new RegExp(`^${variable}\\s*=\\s*(.*)$`));
-  if (!match || match[1].includes('\n')) {
+  if (!match) {
     return { handEdited: source.trim() !== '' };
   }
   const literal = match[1].trim();
@@ -69,7 +69,6 @@ function literal(value) {
   }
   return typeof value === 'string' && KEY.test(value) ? `"${value}"` : String(value);
 }
-
 
 /** One labelled radio button or check box. */
 function option(type, name, value, text) {
