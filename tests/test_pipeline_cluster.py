@@ -45,9 +45,11 @@ def test_scheduler_address_gives_the_same_scores_as_the_local_default(tmp_path):
     one = code_class(tmp_path / "one")
     scratch = tmp_path / "scratch"  # the run's temporary directory: what its workers leave there
     scratch.mkdir()
-    command = [sys.executable, "-m", "grucourse.cli", "--course", str(one.root), "grade", "gru_gates", "--workers", "1"]
+    command = [sys.executable, "-m", "grucourse.cli", "--course", str(one.root), "grade", "gru_gates", "--workers", "1",
+               "--dashboard"]
     out = subprocess.run(command, capture_output=True, text=True, timeout=900, env={**os.environ, "TMPDIR": str(scratch)})
     assert out.returncode == 0, out.stdout + out.stderr
+    assert re.search(r"^Dask dashboard: http://127\.0\.0\.1:\d+/status$", out.stdout, re.M), out.stdout  # asked for
     assert gradebook_scores(one, "gru_gates") == gradebook_scores(local, "gru_gates")
     assert not list(scratch.glob("grucourse-judge-*"))  # each worker removed its judge folder when it exited
 

@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
     parser.add_argument("--force", action="store_true", help="regrade even submissions with a fresh cached result")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="serve the local cluster's Dask dashboard (bokeh) and print its address")
     parser.set_defaults(func=run)
 
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"no submissions under {course.submitted}")
         return 1
     graded = grade_submissions(course, submissions, console, force=args.force, scheduler=args.scheduler,
-                               workers=args.workers)
+                               workers=args.workers, dashboard=args.dashboard)
     if graded is None:
         return 1
     print_summary(graded, console)
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def grade_submissions(course: Course, submissions: list[Submission], console: Console, **options) -> list[Graded] | None:
-    """One class grading run (ClassGrading options: force, scheduler, workers); None, said on
+    """One class grading run (ClassGrading options: force, scheduler, workers, dashboard); None, said on
     `console`, when the instructor's files stopped it before the gradebook was written."""
     from grucourse.judge.grade import GradingSetupError
     from grucourse.pipeline.grading import ClassGrading

@@ -25,6 +25,7 @@ from grucourse.judge.notebook import (
     assemble,
     is_autograded_test,
     nbgrader_meta,
+    read_course_notebook,
     read_file,
     read_notebook,
 )
@@ -124,14 +125,14 @@ def _score(result: SubmissionResult, outcomes: list[Outcome], assignment: str) -
 
 def _source_notebook(course: Course, assignment: str) -> NotebookNode:
     try:
-        return read_notebook(course.source_notebook(assignment))
+        return read_course_notebook(course.source_notebook(assignment))
     except NotebookUnreadable as exc:
         raise GradingSetupError(f"source notebook {course.source_notebook(assignment)} {exc}") from None
 
 
 def _optional_notebook(path: Path) -> NotebookNode | None:
     try:
-        return read_notebook(path)
+        return read_course_notebook(path)
     except NotebookUnreadable:
         return None
 

@@ -1,9 +1,15 @@
-"""Runs an assignment's hidden tests in this (trusted) process with `pytest.main`.
+"""Runs an assignment's hidden tests in this (trusted) process, in a pytest session kept open.
 
-In-process is what makes grading fast (no interpreter start, ~20 ms per session). pytest's
-global state is guarded by a lock, modules of the tests directory are dropped before and
-after each run (a changed test file or another course with the same file names is never
-served from `sys.modules`), and only pytest's core plugins needed here are loaded.
+In-process is what makes grading fast (no interpreter start). Configuring pytest and
+collecting the tests costs more than running them against one submission, so a session is
+collected once per tests folder and kept open in a thread of its own (`KeptSession`): each
+submission then runs the collected tests again, fixtures set up and torn down as in a fresh
+session, its outcomes recorded in its own JudgePlugin. A session is reused only while every
+file of the folder (and the files beside it in grading_tests/) has the content it was collected
+from; any change collects anew. pytest's global state is guarded by a lock, modules of the tests
+folder are dropped from `sys.modules` before a session collects and once it has (another
+course's file of the same name is never served from `sys.modules`), and only pytest's core
+plugins needed here are loaded.
 
 The session loads only what the instructor built: the folder must match
 grading_tests/MANIFEST.sha256 (`grucourse.judge.manifest`), pytest is given the test modules by
@@ -14,8 +20,10 @@ folders next to the tests (a planted .pyc would otherwise run in place of its so
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
+import queue
 import stat
 import sys
 import tempfile
@@ -26,32 +34,43 @@ from pathlib import Path
 import pytest
 
 from grucourse.judge.errors import GradingSetupError
-from grucourse.judge.manifest import REBUILD, hidden_test_modules, verify
-from grucourse.judge.pytest_plugin import JudgePlugin
+from grucourse.judge.manifest import (
+    REBUILD,
+    TreeProblem,
+    hidden_test_modules,
+    manifest_text,
+    verify,
+)
+from grucourse.judge.pytest_plugin import JudgePlugin, SessionPlugin
 
 _LOCK = threading.Lock()
 _IGNORED_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 _UNUSED_PLUGINS = ("cacheprovider", "terminal", "unraisableexception", "threadexception", "legacypath",
                    "doctest", "pastebin", "junitxml", "stepwise", "faulthandler", "logging", "warnings")
+KEPT_SESSIONS = 4
+"""Open sessions per process (one per tests folder in use); the oldest closes beyond that."""
 
 
-def _forget_modules(directory: Path) -> None:
+def _forget_modules(directory: Path, among: Iterator[str] | None = None) -> None:
+    """Drops from sys.modules the modules loaded from `directory` (only those named `among`)."""
     prefix = f"{directory}{os.sep}"
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
+    for name in list(sys.modules if among is None else among):
+        module = sys.modules.get(name)
+        file = vars(module).get("__file__") if module is not None and hasattr(module, "__dict__") else None
         if isinstance(file, str) and file.startswith(prefix):
             del sys.modules[name]
 
 
 @contextlib.contextmanager
 def _isolated_session(directory: Path) -> Iterator[None]:
-    """Global state a pytest session touches, set for this run and restored afterwards."""
+    """Global state a pytest session touches, set while it collects or runs and restored after;
+    modules it imported from `directory` meanwhile (a test's late import) are dropped after."""
     saved_env = {name: os.environ.pop(name, None) for name in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", *_IGNORED_ENVIRONMENT)}
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     saved_prefix = sys.pycache_prefix
     sys.pycache_prefix = _private_pycache()
     sys.path.insert(0, str(directory))
-    _forget_modules(directory)
+    loaded = set(sys.modules)
     # A host pytest session (e.g. a test suite calling the judge) rewrites asserts of every
     # test_*.py imported; rewritten messages would show hidden inputs to the student.
     rewriters = [hook for hook in sys.meta_path if type(hook).__name__ == "AssertionRewritingHook"]
@@ -61,7 +80,7 @@ def _isolated_session(directory: Path) -> Iterator[None]:
             yield
     finally:
         sys.meta_path[:0] = rewriters
-        _forget_modules(directory)
+        _forget_modules(directory, iter(set(sys.modules) - loaded))
         sys.path.remove(str(directory))
         sys.pycache_prefix = saved_prefix
         for name, value in saved_env.items():
@@ -90,6 +109,116 @@ def _private_pycache() -> str:
     return _PYCACHE[0]
 
 
+class SessionEnded(RuntimeError):
+    """The kept session's thread is gone (pytest stopped): the submission is run in a new one."""
+
+
+def run_items(session: pytest.Session) -> None:
+    """pytest's own run loop over the collected tests: each torn down after the last needs it,
+    everything (session-scoped fixtures too) after the last test."""
+    items = session.items
+    for index, item in enumerate(items):
+        nextitem = items[index + 1] if index + 1 < len(items) else None
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+
+
+class KeptSession:
+    """One pytest session over a tests folder, collected once in its own thread, then run for
+    one submission at a time (`run`) until `close`."""
+
+    def __init__(self, directory: Path, args: list[str]) -> None:
+        self.directory = directory
+        self.owner = os.getpid()  # a forked child has the object but not the thread
+        self.plugin = SessionPlugin(self._serve)
+        self._jobs: queue.Queue[JudgePlugin | None] = queue.Queue()
+        self._finished: queue.Queue[BaseException | None] = queue.Queue()
+        self._collected = threading.Event()
+        self.alive = True
+        _forget_modules(directory)
+        with _isolated_session(directory):
+            threading.Thread(target=self._main, args=(args,), name=f"grucourse-hidden-tests-{directory.name}",
+                             daemon=True).start()
+            self._collected.wait()
+
+    def _main(self, args: list[str]) -> None:
+        try:
+            pytest.main(args, plugins=[self.plugin])
+        finally:
+            self.alive = False
+            self._collected.set()
+            self._finished.put(SessionEnded("the hidden tests' pytest session ended"))
+
+    def _serve(self, session: pytest.Session) -> None:
+        """The session's run loop: after collection, one run of every test per submission."""
+        self._collected.set()
+        if self.plugin.collection_errors:
+            return
+        while (judge := self._jobs.get()) is not None:
+            self.plugin.current = judge
+            try:
+                run_items(session)
+                error = None
+            except BaseException as exc:  # reported to the caller; pytest itself catches test errors
+                error = exc
+            finally:
+                self.plugin.current = None
+            self._finished.put(error)
+
+    def run(self, judge: JudgePlugin) -> None:
+        """Runs every collected test for the submission `judge` records; raises SessionEnded if
+        the session's thread is gone. A caller interrupted meanwhile leaves the session closed."""
+        if not self.alive:
+            raise SessionEnded("the hidden tests' pytest session ended")
+        judge.requires = self.plugin.requires
+        self._jobs.put(judge)
+        try:
+            error = self._finished.get()
+        except BaseException:
+            self.close()
+            raise
+        if error is not None:
+            self.close()
+            raise error
+
+    def close(self) -> None:
+        if self.alive:
+            self.alive = False
+            self._jobs.put(None)
+
+
+_SESSIONS: dict[tuple[Path, str], KeptSession] = {}
+
+
+def _folder_contents(directory: Path) -> str | None:
+    """What a session is collected from: every file of the folder and beside it in
+    grading_tests/, by SHA-256; None when the folder holds links (no session is kept then)."""
+    try:
+        text = manifest_text(directory)
+    except TreeProblem:
+        return None
+    beside = sorted(p for p in directory.parent.iterdir() if p.is_file() and not p.is_symlink())
+    return text + "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  ../{p.name}\n" for p in beside)
+
+
+def _session(directory: Path, args: list[str]) -> tuple[KeptSession, bool]:
+    """The open session for this folder's current contents (closing those it replaces), and
+    whether it is kept open after this run."""
+    contents = _folder_contents(directory)
+    for key, kept in list(_SESSIONS.items()):
+        if kept.owner != os.getpid() or not kept.alive or (key[0] == directory and key[1] != contents):
+            del _SESSIONS[key]
+            if kept.owner == os.getpid():
+                kept.close()
+    if contents is None:
+        return KeptSession(directory, args), False
+    key = (directory, contents)
+    if key not in _SESSIONS:
+        while len(_SESSIONS) >= KEPT_SESSIONS:
+            _SESSIONS.pop(next(iter(_SESSIONS))).close()
+        _SESSIONS[key] = KeptSession(directory, args)
+    return _SESSIONS[key], True
+
+
 def run_hidden_tests(directory: Path, plugin: JudgePlugin) -> None:
     """Runs the tests under `directory`, recording outcomes in `plugin`."""
     directory = directory.resolve()
@@ -111,7 +240,21 @@ def run_hidden_tests(directory: Path, plugin: JudgePlugin) -> None:
             "-o", "python_files=test_*.py"]
     for name in _UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
-    with _LOCK, _isolated_session(directory):
-        pytest.main(args, plugins=[plugin])
-    if plugin.collection_errors:
-        raise GradingSetupError(f"hidden tests in {directory} do not load:\n" + "\n".join(plugin.collection_errors))
+    with _LOCK:
+        for attempt in range(2):  # a session whose thread ended is replaced once
+            session, kept = _session(directory, args)
+            if session.plugin.collection_errors:
+                session.close()
+                raise GradingSetupError(f"hidden tests in {directory} do not load:\n"
+                                        + "\n".join(session.plugin.collection_errors))
+            try:
+                with _isolated_session(directory):
+                    session.run(plugin)
+                break
+            except SessionEnded:
+                if attempt:
+                    raise GradingSetupError(f"the pytest session of the hidden tests in {directory} "
+                                            "stopped before running them") from None
+            finally:
+                if not kept:
+                    session.close()

@@ -11,6 +11,7 @@ with a message naming the limit, instead of costing the grader minutes and gigab
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import stat
@@ -134,9 +135,33 @@ def readable(path: Path | None, below: Path | None = None) -> NotebookNode | Non
     try:
         if path is None or path.lstat().st_size > MAX_SHOWN_NOTEBOOK_BYTES:
             return None
-        return read_notebook(path, below)
+        return read_notebook(path, below) if below is not None else read_course_notebook(path)
     except (OSError, NotebookUnreadable):
         return None
+
+
+_COURSE_NOTEBOOKS: dict[Path, tuple[tuple[int, int, int], NotebookNode]] = {}
+COURSE_NOTEBOOKS_KEPT = 16
+
+
+def read_course_notebook(path: Path) -> NotebookNode:
+    """read_notebook for the course's own notebooks (source, release), which every submission of
+    a class reads again: parsed once per process while the file keeps its inode, size and mtime,
+    and a copy handed out each time (callers edit what they get)."""
+    path = Path(os.path.abspath(path))
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise NotebookUnreadable(f"cannot be read ({exc.strerror})") from None
+    key = (info.st_ino, info.st_size, info.st_mtime_ns)
+    cached = _COURSE_NOTEBOOKS.get(path)
+    if cached is None or cached[0] != key:
+        cached = (key, read_notebook(path))
+        _COURSE_NOTEBOOKS.pop(path, None)
+        while len(_COURSE_NOTEBOOKS) >= COURSE_NOTEBOOKS_KEPT:
+            del _COURSE_NOTEBOOKS[next(iter(_COURSE_NOTEBOOKS))]
+        _COURSE_NOTEBOOKS[path] = cached
+    return copy.deepcopy(cached[1])
 
 
 def read_notebook(path: Path, below: Path | None = None, limits: NotebookLimits | None = None) -> NotebookNode:

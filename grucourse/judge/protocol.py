@@ -309,26 +309,22 @@ class _Decoder:
         data = self.blobs[index]
         if len(data) > self.limits.max_array_bytes + 4096:
             raise ProtocolError("array too large")
-        _check_npy_header(data, self.limits)
-        try:
-            array = np.load(io.BytesIO(data), allow_pickle=False)
-        except Exception as exc:
-            raise ProtocolError(f"not a plain numpy array ({type(exc).__name__})") from None
-        if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
-            raise ProtocolError(f"array dtype {array.dtype} is not numeric")
-        if array.ndim > self.limits.max_array_ndim or array.nbytes > self.limits.max_array_bytes:
-            raise ProtocolError("array too large")
-        return np.array(array, copy=True)
+        shape, fortran_order, dtype, offset = _npy_header(data, self.limits)
+        if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None:
+            raise ProtocolError(f"array dtype {dtype} is not numeric")
+        array = np.frombuffer(data, dtype=dtype, offset=offset)  # a read-only view, copied below
+        return array.reshape(shape, order="F" if fortran_order else "C").copy(order="K")
 
 
-def _check_npy_header(data: bytes, limits: Limits) -> None:
-    """Refuses a `.npy` blob whose header claims a shape larger than the caps or than the bytes
-    that follow it, before np.load allocates the array the header describes."""
+def _npy_header(data: bytes, limits: Limits) -> tuple[tuple[int, ...], bool, np.dtype, int]:
+    """The shape, order, dtype and data offset of a `.npy` blob, read once; refuses a header
+    that claims a shape larger than the caps or than the bytes that follow it, before anything
+    the header describes is allocated."""
     try:
         stream = io.BytesIO(data)
         version = np.lib.format.read_magic(stream)
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read_header(stream, max_header_size=4096)
+        shape, fortran_order, dtype = read_header(stream, max_header_size=4096)
         count = 1
         for side in shape:
             count *= int(side)
@@ -340,6 +336,7 @@ def _check_npy_header(data: bytes, limits: Limits) -> None:
         raise ProtocolError("array too large")
     if count * dtype.itemsize != len(data) - stream.tell():
         raise ProtocolError("array data does not match its header")
+    return tuple(int(side) for side in shape), bool(fortran_order), dtype, stream.tell()
 
 
 def decode(node: Any, blobs: list[bytes], limits: Limits = Limits()) -> Any:

@@ -1,9 +1,9 @@
-"""The trusted pytest session that runs hidden tests against one submission.
+"""The trusted pytest session that runs hidden tests against one submission at a time.
 
-Provides the `student` and `rng` fixtures and the `grade_id` / `weight` / `requires_values` /
-`judges_values` markers, and turns
-each test's outcome into a CheckResult whose message is only what the student may see: the
-test's own assertion message or the StudentError text, never pytest's repr of locals or a
+`SessionPlugin` provides the `student` and `rng` fixtures and the `grade_id` / `weight` /
+`requires_values` / `judges_values` markers; the `JudgePlugin` of the submission being graded
+turns each test's outcome into a CheckResult whose message is only what the student may see:
+the test's own assertion message or the StudentError text, never pytest's repr of locals or a
 traceback of hidden code. Everything else goes to the instructor log.
 """
 from __future__ import annotations
@@ -136,40 +136,22 @@ def student_message(excinfo: pytest.ExceptionInfo[BaseException], log: list[str]
 
 
 class JudgePlugin:
-    """Registered with `pytest.main(..., plugins=[JudgePlugin(...)])`."""
+    """What one run of the hidden tests against one submission records: each check's
+    student-facing outcome, and what only the instructor sees in `log`. Served by a
+    `SessionPlugin`, which may run the same collected tests for many submissions in turn."""
 
     def __init__(self, student_factory: Callable[[], Student], seed: int, log: list[str]) -> None:
         self.student_factory = student_factory
         self.seed = seed
         self.log = log
         self.outcomes: dict[str, Outcome] = {}
-        self.collection_errors: list[str] = []
         self.requires: dict[str, list[str]] = {}
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        for marker in MARKERS:
-            config.addinivalue_line("markers", marker)
-
-    @pytest.fixture(scope="session")
-    def student(self) -> Student:
-        """The submission's functions, called in the sandbox."""
-        return self.student_factory()
-
-    @pytest.fixture
-    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+    def rng(self, nodeid: str) -> np.random.Generator:
         """Fresh hidden inputs per grading run; per test, reproducible from the logged seed."""
-        return np.random.default_rng([self.seed, zlib.crc32(request.node.nodeid.encode())])
+        return np.random.default_rng([self.seed, zlib.crc32(nodeid.encode())])
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
-
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        items[:], self.requires, problems = order_after_requirements(items)
-        self.collection_errors += problems
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+    def skip_unless_required_passed(self, item: pytest.Item) -> None:
         """A check whose required value checks did not all pass is skipped before its fixtures call
         the student: not counted (SPEC §4), so it neither earns nor costs points."""
         failed = [nodeid for nodeid in self.requires.get(item.nodeid, ())
@@ -178,8 +160,7 @@ class JudgePlugin:
         if failed:
             pytest.skip(f"counts only when {failed[0]} passes")
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    def report(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
         """Records the outcome and returns a report without pytest's failure representation:
         nobody reads it, and rendering source and locals costs more than running the test."""
         outcome = self.outcomes.setdefault(item.nodeid, self._outcome(item))
@@ -210,3 +191,56 @@ class JudgePlugin:
             check=CheckResult(check_name(item), True, float(weight.args[0]) if weight and weight.args else 1.0,
                               case=case_label(item)),
         )
+
+
+class SessionPlugin:
+    """The plugin registered with `pytest.main`: the `student` and `rng` fixtures, the markers,
+    the order of the collected tests, and each test's setup and report, all served by the
+    JudgePlugin of the submission being graded (`current`). Its run loop hands the collected
+    session to `serve`, which runs it once per submission (`grucourse.judge.hidden`)."""
+
+    def __init__(self, serve: Callable[[pytest.Session], None]) -> None:
+        self.serve = serve
+        self.current: JudgePlugin | None = None
+        self.collection_errors: list[str] = []
+        self.requires: dict[str, list[str]] = {}
+
+    def _judge(self) -> JudgePlugin:
+        if self.current is None:
+            raise RuntimeError("no submission is being graded")
+        return self.current
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for marker in MARKERS:
+            config.addinivalue_line("markers", marker)
+
+    @pytest.fixture(scope="session")
+    def student(self) -> Student:
+        """The submission's functions, called in the sandbox."""
+        return self._judge().student_factory()
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """Fresh hidden inputs per grading run; per test, reproducible from the logged seed."""
+        return self._judge().rng(request.node.nodeid)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items[:], self.requires, problems = order_after_requirements(items)
+        self.collection_errors += problems
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        self.serve(session)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self._judge().skip_unless_required_passed(item)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+        return self._judge().report(item, call)

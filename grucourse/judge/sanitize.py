@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from html import unescape
 from typing import Any, cast
@@ -117,7 +118,7 @@ def is_safe_url(url: str) -> bool:
     return scheme is None or scheme.group(1) in SAFE_SCHEMES
 
 
-def _plain(tokens: list[dict], attachments: dict) -> bool:
+def _plain(tokens: list[dict], attachments: frozenset[str]) -> bool:
     for token in tokens:
         kind = token.get("type")
         if kind not in PLAIN_TOKENS:
@@ -134,12 +135,25 @@ def _plain(tokens: list[dict], attachments: dict) -> bool:
     return True
 
 
+REMEMBERED_MARKDOWN_CHARS = 20_000
+"""Cells up to this size have their verdict remembered: every submission repeats the course's
+own markdown cells, which would otherwise be parsed again for each one."""
+
+
 def is_plain_markdown(source: str, attachments: dict | None = None) -> bool:
     """Whether `source` holds only markdown that renders inert as it is: no raw HTML, no
     mermaid block, only safe URLs. Most cells, the course's own among them, are such."""
+    names = frozenset(attachments or ())  # only their names matter (an image must name one)
+    return _remembered_plain(source, names) if len(source) <= REMEMBERED_MARKDOWN_CHARS else _is_plain(source, names)
+
+
+def _is_plain(source: str, attachment_names: frozenset[str]) -> bool:
     # renderer=None makes mistune return its token list, which its annotations do not allow for
     tokens, _ = MarkdownWithMath(renderer=None).parse(source)  # type: ignore[arg-type]
-    return _plain(cast("list[dict[str, Any]]", tokens), attachments or {})
+    return _plain(cast("list[dict[str, Any]]", tokens), attachment_names)
+
+
+_remembered_plain = functools.lru_cache(maxsize=512)(_is_plain)
 
 
 def clean_markdown(source: str, attachments: dict | None = None) -> str:

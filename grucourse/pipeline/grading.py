@@ -46,6 +46,7 @@ class ClassGrading:
     force: bool = False
     scheduler: str | None = None
     workers: int | None = None
+    dashboard: bool = False
     console: Console | None = None
 
     def run(self, submissions: list[Submission]) -> list[Graded]:
@@ -109,7 +110,9 @@ class ClassGrading:
 
         from grucourse.pipeline.cluster import dask_client
 
-        with dask_client(self.scheduler, self.workers) as client:
+        with dask_client(self.scheduler, self.workers, self.dashboard) as client:
+            if self.dashboard and self.console is not None:
+                self.console.print(f"Dask dashboard: {client.dashboard_link}", markup=False, soft_wrap=True)
             futures = {}
             for sub in todo:
                 args = self.task(sub)
