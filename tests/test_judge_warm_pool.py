@@ -104,7 +104,41 @@ def test_consecutive_runs_through_one_warm_sandbox_share_nothing(monkeypatch: py
     assert json.loads(later.stdout) == []
     assert ZYGOTES.pids() == warm  # both runs were children of the same zygote, which survived
     monkeypatch.setattr(zygote, "IDLE_SECONDS", 1.0)
+    run("pass")  # given back for the usual idle time this time
     deadline = time.monotonic() + 30
     while ZYGOTES.pids() and time.monotonic() < deadline:
         time.sleep(0.25)
     assert ZYGOTES.pids() == []  # an idle zygote does not outlive the grading it served
+
+
+def test_a_prestarted_warm_sandbox_serves_the_first_run_and_no_other_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`grucourse grade` for a class of one starts the sandbox while it imports the judge: the
+    first run must wait for that zygote rather than start a second one, and use it."""
+    from grucourse.judge.channel import prestart
+
+    monkeypatch.setattr(zygote, "_BROKEN", {})
+    monkeypatch.setattr(zygote, "IDLE_SECONDS", 60.0)
+    close_idle_zygotes()  # none left idle by earlier tests
+    started: list[int] = []
+    real_init = zygote.Zygote.__init__
+
+    def counted(self, *args, **kwargs) -> None:
+        real_init(self, *args, **kwargs)
+        started.append(self.jail.process.pid)
+
+    monkeypatch.setattr(zygote.Zygote, "__init__", counted)
+    prestart(sandbox_module.Sandbox())
+    assert ZYGOTES.starting or ZYGOTES.pids()
+    time.sleep(2)  # the thread that saw it get ready has ended: the zygote must outlive it
+    [cell], _ = run("print(6 * 7)")
+    assert cell.stdout == "42\n", cell
+    assert len(started) == 1 and ZYGOTES.pids() == started  # the prestarted one ran it
+    close_idle_zygotes()
+
+
+def close_idle_zygotes() -> None:
+    with ZYGOTES.lock:
+        for idle in ZYGOTES._mine().values():
+            for _, warm in idle:
+                warm.close()
+            idle.clear()

@@ -30,8 +30,11 @@ def run(args: argparse.Namespace) -> int:
     from grucourse.pipeline.local import start_worker_server
 
     course = Course.at(args.course)
-    if not args.scheduler and len(list(course.submitted.glob("*/*/*.ipynb"))) > 1:
+    notebooks = list(course.submitted.glob("*/*/*.ipynb"))
+    if not args.scheduler and len(notebooks) > 1:
         start_worker_server()  # imports the grading task on another core while this process does
+    elif not args.scheduler and notebooks and not course.is_quiz(notebooks[0].parent.name):
+        start_sandbox(course)  # a class of one is judged here: its sandbox starts meanwhile
     from rich.console import Console
 
     from grucourse.pipeline.submissions import (
@@ -56,6 +59,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print_summary(graded, console)
     return 1 if refused else 0  # the refused folders are not graded: the run is not complete
+
+
+def start_sandbox(course: Course) -> None:
+    """Starts the warm sandbox of the course's sandbox settings in the background: its
+    interpreter imports numpy on another core while this process imports the judge."""
+    from grucourse.course import load_config_file
+    from grucourse.judge.channel import prestart
+    from grucourse.judge.sandbox import Sandbox
+
+    prestart(Sandbox(config=load_config_file(course.root / "nbgrader_config.py")))
 
 
 def grade_submissions(course: Course, submissions: list[Submission], console: Console, **options) -> list[Graded] | None:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from grucourse.judge import protocol
-from grucourse.judge.sandbox import Jail, Sandbox
-from grucourse.judge.zygote import NESTED_NAME, ChildJail, WorkerCommand, warm_or_none
+from grucourse.judge.sandbox import Jail, Sandbox, isolation_problem
+from grucourse.judge.zygote import NESTED_NAME, ZYGOTES, ChildJail, WorkerCommand, warm_or_none
 
 WORKER_NAME = "judge_worker.py"
 
@@ -102,6 +102,14 @@ def worker_command() -> WorkerCommand:
     return WorkerCommand((os.path.realpath(sys.executable), "-I", "-S"), directory, packages,
                          (Path(sys.base_prefix), Path(sys.prefix), directory, *packages),
                          tuple(WORKER_ENV.items()))
+
+
+def prestart(sandbox: Sandbox) -> None:
+    """Starts this process's warm sandbox for `sandbox`, ready in the background, so that the
+    first notebook judged later finds it ready (nothing where the sandbox cannot be built).
+    The calling thread must outlive it (the main thread, say)."""
+    if isolation_problem(sandbox.bwrap) is None:
+        ZYGOTES.prestart(sandbox, worker_command())
 
 
 def reply_limits(sandbox: Sandbox) -> protocol.Limits:

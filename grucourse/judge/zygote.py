@@ -31,6 +31,8 @@ from grucourse.judge.sandbox import WORK_DIR, Jail, Sandbox, _kill_namespace, ex
 NESTED_NAME = "judge_nested.py"
 IDLE_PER_CONFIGURATION = 2
 IDLE_SECONDS = 1.0
+PRESTARTED_SECONDS = 10.0
+"""How long a zygote started ahead of its first run (`Zygotes.prestart`) waits for it."""
 CREDENTIALS = struct.calcsize("3i")
 
 
@@ -56,7 +58,11 @@ def _wait_readable(sock: socket.socket, timeout: float | None) -> bool:
 class Zygote:
     """One zygote process in its bubblewrap sandbox, talking on a SOCK_SEQPACKET socket."""
 
-    def __init__(self, sandbox: Sandbox, command: WorkerCommand) -> None:
+    def __init__(self, sandbox: Sandbox, command: WorkerCommand, wait: bool = True) -> None:
+        """Starts the zygote and, with `wait`, waits until it is ready (else call `wait_ready`).
+        The calling thread must outlive it: bwrap kills the sandbox when the thread that started
+        it ends (--die-with-parent is PR_SET_PDEATHSIG, which follows the parent thread)."""
+        self.startup_timeout = sandbox.startup_timeout
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         program = seccomp.program_fd()
         argv = [*command.python, str(command.directory / NESTED_NAME), str(theirs.fileno()), str(program),
@@ -67,7 +73,11 @@ class Zygote:
         finally:
             theirs.close()
             os.close(program)
-        if not _wait_readable(self.control, sandbox.startup_timeout) or self.control.recv(64) != b"ready":
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        if not _wait_readable(self.control, self.startup_timeout) or self.control.recv(64) != b"ready":
             self.close()
             raise ZygoteUnavailable("the warm sandbox did not start")
 
@@ -96,11 +106,13 @@ class Zygote:
 
 @dataclass
 class Zygotes:
-    """The idle zygotes of each sandbox configuration in this process. One that stays idle for
-    IDLE_SECONDS is closed (by a daemon thread): back-to-back runs of a grading worker keep
-    theirs warm, and a grader that is done leaves no sandbox process behind."""
+    """The idle zygotes of each sandbox configuration in this process, each with the time it
+    is closed at unless used (by a daemon thread): IDLE_SECONDS after its last run, so
+    back-to-back runs of a grading worker keep theirs warm and a grader that is done leaves no
+    sandbox process behind."""
 
     idle: dict[tuple, list[tuple[float, Zygote]]] = field(default_factory=dict)
+    starting: dict[tuple, threading.Event] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     owner: int = field(default_factory=os.getpid)
     reaper: int = 0  # pid of the process whose reaper thread runs
@@ -109,7 +121,7 @@ class Zygotes:
         """The idle zygotes of this process: a forked child (a Dask worker) must not use, nor
         close, the ones it inherited, which still serve its parent."""
         if self.owner != os.getpid():
-            self.idle, self.owner = {}, os.getpid()
+            self.idle, self.starting, self.owner = {}, {}, os.getpid()
         return self.idle
 
     @staticmethod
@@ -118,8 +130,15 @@ class Zygotes:
                 sandbox.max_file_mb, sandbox.startup_timeout, command)
 
     def take(self, sandbox: Sandbox, command: WorkerCommand) -> Zygote:
+        """An idle zygote (waiting for one being prestarted), else a new one."""
+        key = self.key(sandbox, command)
         with self.lock:
-            idle = self._mine().setdefault(self.key(sandbox, command), [])
+            self._mine()
+            starting = self.starting.get(key)
+        if starting is not None:
+            starting.wait(sandbox.startup_timeout)
+        with self.lock:
+            idle = self._mine().setdefault(key, [])
             while idle:
                 _, zygote = idle.pop()
                 if zygote.alive:
@@ -127,14 +146,47 @@ class Zygotes:
                 zygote.close()
         return Zygote(sandbox, command)
 
-    def give_back(self, sandbox: Sandbox, command: WorkerCommand, zygote: Zygote) -> None:
+    def give_back(self, sandbox: Sandbox, command: WorkerCommand, zygote: Zygote,
+                  keep: float | None = None) -> None:
+        """Keeps `zygote` idle for `keep` seconds (IDLE_SECONDS), unless enough are idle already."""
         with self.lock:
             idle = self._mine().setdefault(self.key(sandbox, command), [])
             if zygote.alive and len(idle) < IDLE_PER_CONFIGURATION:
-                idle.append((time.monotonic(), zygote))
+                idle.append((time.monotonic() + (IDLE_SECONDS if keep is None else keep), zygote))
                 self._start_reaper()
                 return
         zygote.close()
+
+    def prestart(self, sandbox: Sandbox, command: WorkerCommand) -> None:
+        """Starts a zygote now and lets it get ready in the background (its interpreter imports
+        numpy on another core while this process goes on), unless one is idle or starting; the
+        first `take` waits for it, and it waits PRESTARTED_SECONDS for that. Call it from a
+        thread that lives as long as the zygote should (see Zygote)."""
+        key = self.key(sandbox, command)
+        with self.lock:
+            if self._mine().get(key) or key in self.starting:
+                return
+            done = self.starting[key] = threading.Event()
+        try:
+            zygote = Zygote(sandbox, command, wait=False)
+        except OSError:
+            with self.lock:
+                self.starting.pop(key, None)
+            done.set()
+            return
+
+        def get_ready() -> None:
+            try:
+                zygote.wait_ready()
+                self.give_back(sandbox, command, zygote, keep=PRESTARTED_SECONDS)
+            except OSError:  # ZygoteUnavailable among them: the first run starts its own
+                pass
+            finally:
+                with self.lock:
+                    self.starting.pop(key, None)
+                done.set()
+
+        threading.Thread(target=get_ready, name="grucourse-zygote-prestart", daemon=True).start()
 
     def _start_reaper(self) -> None:
         if self.reaper != os.getpid():
@@ -146,9 +198,9 @@ class Zygotes:
             time.sleep(IDLE_SECONDS / 4)
             with self.lock:
                 now = time.monotonic()
-                stale = [zygote for idle in self._mine().values() for since, zygote in idle if now - since > IDLE_SECONDS]
+                stale = [zygote for idle in self._mine().values() for until, zygote in idle if now > until]
                 for idle in self.idle.values():
-                    idle[:] = [(since, zygote) for since, zygote in idle if now - since <= IDLE_SECONDS]
+                    idle[:] = [(until, zygote) for until, zygote in idle if now <= until]
             for zygote in stale:
                 zygote.close()
 
