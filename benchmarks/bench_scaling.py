@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -55,8 +56,9 @@ def separate_processes(course: Course, tmp: Path, workers: int) -> tuple[float, 
         time.sleep(0.05)
     time.sleep(0.1)
     address = json.loads(info.read_text())["address"]
+    unprofiled = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}  # as docs/cluster.md advises
     started = [subprocess.Popen(meter.command([*WORKER, address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                               "--preload", "grucourse.pipeline.worker_setup"]), **quiet)
+                                               "--preload", "grucourse.pipeline.worker_setup"]), env=unprofiled, **quiet)
                for _ in range(workers)]
     try:
         subprocess.run(meter.command(grucourse(course, "--scheduler", address)), cwd=course.root, check=True, **quiet)
