@@ -8,8 +8,11 @@ top-level imports light and import heavy libraries inside the command function.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
+import os
 import sys
+from typing import NoReturn
 
 from grucourse.errors import CourseError
 from grucourse.terminal import printable
@@ -52,5 +55,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> NoReturn:
+    """The command's entry point: `main`, then its exit handlers and flushed output, then an
+    exit that skips tearing down every module imported (nbgrader, SQLAlchemy, numpy, pytest:
+    about 0.3 s, longer than grading one notebook)."""
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
