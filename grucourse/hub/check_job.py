@@ -14,7 +14,7 @@ from typing import Any
 from grucourse.course import Course
 from grucourse.grading.submission import grade_submission
 from grucourse.judge.grade import GradingSetupError
-from grucourse.judge.notebook import read_notebook
+from grucourse.judge.notebook import read_course_notebook
 from grucourse.pipeline.feedback_page import cell_labels
 from grucourse.results import SubmissionResult
 
@@ -22,7 +22,7 @@ from grucourse.results import SubmissionResult
 def student_view(course: Course, result: SubmissionResult, show_score: bool) -> dict[str, Any]:
     """The result as the student sees it: per graded cell its name, pass or fail, the feedback
     lines of its checks (hints included) and, if the instructor shows scores, the points."""
-    labels = cell_labels(read_notebook(course.source_notebook(result.assignment)))
+    labels = cell_labels(read_course_notebook(course.source_notebook(result.assignment)))
     cells = []
     for grade_id, cell in result.cells.items():
         shown: dict[str, Any] = {
