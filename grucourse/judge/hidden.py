@@ -135,9 +135,10 @@ class KeptSession:
         self._collected = threading.Event()
         self.alive = True
         _forget_modules(directory)
+        self._thread = threading.Thread(target=self._main, args=(args,), daemon=True,
+                                        name=f"grucourse-hidden-tests-{directory.name}")
         with _isolated_session(directory):
-            threading.Thread(target=self._main, args=(args,), name=f"grucourse-hidden-tests-{directory.name}",
-                             daemon=True).start()
+            self._thread.start()
             self._collected.wait()
 
     def _main(self, args: list[str]) -> None:
@@ -174,16 +175,20 @@ class KeptSession:
         try:
             error = self._finished.get()
         except BaseException:
-            self.close()
+            self.close(wait=False)  # its tests may still be running
             raise
         if error is not None:
             self.close()
             raise error
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Ends the session; with `wait`, once pytest has finished it (its end-of-session hooks
+        then never run beside another session's tests)."""
         if self.alive:
             self.alive = False
             self._jobs.put(None)
+        if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=30)
 
 
 _SESSIONS: dict[tuple[Path, str], KeptSession] = {}

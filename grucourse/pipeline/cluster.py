@@ -57,7 +57,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, dashbo
             n_workers=workers or default_workers(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0" if dashboard else None,
+            dashboard_address=":0",  # Dask's HTTP server (health, metrics) on a free port, never a taken 8787
+            scheduler_kwargs={"dashboard": dashboard},
             silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:
             yield client
