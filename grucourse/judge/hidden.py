@@ -28,7 +28,7 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,7 @@ KEPT_SESSIONS = 4
 """Open sessions per process (one per tests folder in use); the oldest closes beyond that."""
 
 
-def _forget_modules(directory: Path, among: Iterator[str] | None = None) -> None:
+def _forget_modules(directory: Path, among: Iterable[str] | None = None) -> None:
     """Drops from sys.modules the modules loaded from `directory` (only those named `among`)."""
     prefix = f"{directory}{os.sep}"
     for name in list(sys.modules if among is None else among):
@@ -80,7 +80,7 @@ def _isolated_session(directory: Path) -> Iterator[None]:
             yield
     finally:
         sys.meta_path[:0] = rewriters
-        _forget_modules(directory, iter(set(sys.modules) - loaded))
+        _forget_modules(directory, set(sys.modules) - loaded)
         sys.path.remove(str(directory))
         sys.pycache_prefix = saved_prefix
         for name, value in saved_env.items():
@@ -170,7 +170,6 @@ class KeptSession:
         the session's thread is gone. A caller interrupted meanwhile leaves the session closed."""
         if not self.alive:
             raise SessionEnded("the hidden tests' pytest session ended")
-        judge.requires = self.plugin.requires
         self._jobs.put(judge)
         try:
             error = self._finished.get()

@@ -145,16 +145,15 @@ class JudgePlugin:
         self.seed = seed
         self.log = log
         self.outcomes: dict[str, Outcome] = {}
-        self.requires: dict[str, list[str]] = {}
 
     def rng(self, nodeid: str) -> np.random.Generator:
         """Fresh hidden inputs per grading run; per test, reproducible from the logged seed."""
         return np.random.default_rng([self.seed, zlib.crc32(nodeid.encode())])
 
-    def skip_unless_required_passed(self, item: pytest.Item) -> None:
-        """A check whose required value checks did not all pass is skipped before its fixtures call
-        the student: not counted (SPEC §4), so it neither earns nor costs points."""
-        failed = [nodeid for nodeid in self.requires.get(item.nodeid, ())
+    def skip_unless_required_passed(self, item: pytest.Item, required: list[str]) -> None:
+        """A check whose `required` value checks did not all pass is skipped before its fixtures
+        call the student: not counted (SPEC §4), so it neither earns nor costs points."""
+        failed = [nodeid for nodeid in required
                   if nodeid not in self.outcomes or self.outcomes[nodeid].skipped
                   or not self.outcomes[nodeid].check.passed]
         if failed:
@@ -239,7 +238,7 @@ class SessionPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        self._judge().skip_unless_required_passed(item)
+        self._judge().skip_unless_required_passed(item, self.requires.get(item.nodeid, []))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:

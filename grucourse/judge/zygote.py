@@ -167,12 +167,16 @@ class Zygotes:
             if self._mine().get(key) or key in self.starting:
                 return
             done = self.starting[key] = threading.Event()
-        try:
-            zygote = Zygote(sandbox, command, wait=False)
-        except OSError:
+
+        def started() -> None:
             with self.lock:
                 self.starting.pop(key, None)
             done.set()
+
+        try:
+            zygote = Zygote(sandbox, command, wait=False)
+        except OSError:
+            started()
             return
 
         def get_ready() -> None:
@@ -182,9 +186,7 @@ class Zygotes:
             except OSError:  # ZygoteUnavailable among them: the first run starts its own
                 pass
             finally:
-                with self.lock:
-                    self.starting.pop(key, None)
-                done.set()
+                started()
 
         threading.Thread(target=get_ready, name="grucourse-zygote-prestart", daemon=True).start()
 
